@@ -1,0 +1,13 @@
+/* dh_cli.h: the subcommands of `dhsim`, one file each (cmd_<name>.c).
+ * Each takes argc/argv starting at the subcommand name and returns the exit status:
+ * 0 success; 1 the study ran but failed (diagnosis printed); 2 bad input or usage. */
+#ifndef DH_CLI_H
+#define DH_CLI_H
+
+enum { DH_EXIT_OK = 0, DH_EXIT_FAILED = 1, DH_EXIT_USAGE = 2 };
+
+int dh_cmd_props(int argc, char **argv);
+int dh_cmd_check(int argc, char **argv);
+int dh_cmd_run(int argc, char **argv);
+
+#endif

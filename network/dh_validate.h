@@ -1,0 +1,15 @@
+/* dh_validate.h: checks of a built network before any solve (public).
+ * Reading does not validate: the reader checks syntax, keys, units and per-value ranges; this
+ * pass checks what needs the whole network: non-physical combinations (roughness larger than
+ * the radius, insulation on a pipe without a laying), islands without a pressure reference,
+ * consumers on isolated nodes, substations whose sides are not in the right media, pumps on
+ * steam, and so on. Every problem goes to diag with the component's case-file position. */
+#ifndef DH_VALIDATE_H
+#define DH_VALIDATE_H
+
+#include "dh_network.h"
+
+/* Returns DH_OK when no error was found, DH_ERR_INPUT otherwise. Warnings are not errors. */
+dh_status dh_network_validate(const dh_network *net, dh_diag *diag);
+
+#endif

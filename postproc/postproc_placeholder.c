@@ -1,0 +1,2 @@
+/* placeholder until the writer lands */
+typedef int dh_postproc_placeholder;
