@@ -37,6 +37,17 @@ typedef struct if97_point {
     double dh_dp; /* (dh/dp)_T = v - T (dv/dT)_p, m3/kg */
 } if97_point;
 
+/* A term n * x^I * y^J of the polynomial sums of the backward equations. */
+typedef struct if97_term {
+    int I, J;
+    double n;
+} if97_term;
+
+/* sum_k n_k x^I_k y^J_k, imin <= I <= imax, jmin <= J <= jmax, |exponents| <= 63; powers by
+ * multiplication, never pow() (props_if97.c). */
+double if97_poly_sum(const if97_term *c, int nt, double x, int imin, int imax, double y, int jmin,
+                     int jmax);
+
 /* Forward equations (props_if97.c). Region 2 with meta != 0 uses the metastable-vapour
  * equation (IF97 Eq. 18). No range checks: callers select the region first. */
 void if97_r1_point(double p, double T, if97_point *pt);
