@@ -9,5 +9,6 @@ enum { DH_EXIT_OK = 0, DH_EXIT_FAILED = 1, DH_EXIT_USAGE = 2 };
 int dh_cmd_props(int argc, char **argv);
 int dh_cmd_check(int argc, char **argv);
 int dh_cmd_run(int argc, char **argv);
+int dh_cmd_report(int argc, char **argv);
 
 #endif

@@ -1,2 +1,0 @@
-/* placeholder until the writer lands */
-typedef int dh_postproc_placeholder;
