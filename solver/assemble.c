@@ -1,0 +1,882 @@
+/* assemble.c: residual and analytic Jacobian of the steady network equations, and the sparsity
+ * pattern built once from the same code path.
+ *
+ * Every equation is evaluated together with its derivatives; each derivative is "stamped" into
+ * a fixed slot of the CSC Jacobian. The sequence of stamps never depends on values, so the
+ * pattern pass (st_pattern_build: record (row, col) of every stamp, sort, deduplicate, keep
+ * stamp -> slot) and the numeric pass (add each value into its slot) agree by construction.
+ * The equations, units and sign conventions are in docs/model.md; each stamp group below names
+ * its equation.
+ *
+ * Exports (steady_internal.h): st_eval, st_pattern_build, st_pattern_free, st_pos,
+ * st_demand_ramp, st_scales, st_draw_eval, st_consumer_eval. Callers: steady_kinsol.c,
+ * balance.c.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "steady_internal.h"
+
+/* ---- smooth helpers -------------------------------------------------------------------------- */
+
+/* Smooth positive part: pos(m) = (m + sqrt(m^2 + eps^2)) / 2; pos(m) - pos(-m) = m exactly. */
+double st_pos(double m, double eps, double *dpos)
+{
+    double r = sqrt(m * m + eps * eps);
+    if (dpos) *dpos = 0.5 * (1.0 + m / r);
+    return m >= 0 ? 0.5 * (m + r) : 0.5 * eps * eps / (r - m); /* no cancellation for m < 0 */
+}
+
+/* Delivery ramp: 0 for t <= 0, 1 for t >= 1, t^2 (3 - 2t) between (C1). */
+double st_demand_ramp(double t, double *dt)
+{
+    if (t <= 0.0) {
+        if (dt) *dt = 0.0;
+        return 0.0;
+    }
+    if (t >= 1.0) {
+        if (dt) *dt = 0.0;
+        return 1.0;
+    }
+    if (dt) *dt = 6.0 * t * (1.0 - t);
+    return t * t * (3.0 - 2.0 * t);
+}
+
+/* Smooth max(x, lo) with width w: (x + lo + sqrt((x - lo)^2 + w^2)) / 2. */
+static double smax(double x, double lo, double w, double *dx)
+{
+    double r = sqrt((x - lo) * (x - lo) + w * w);
+    *dx = 0.5 * (1.0 + (x - lo) / r);
+    /* max(x, lo) + (r - |x - lo|)/2, written without cancellation */
+    return fmax(x, lo) + 0.5 * w * w / (r + fabs(x - lo));
+}
+
+/* Smooth min / max of a and b (Pa), width d (Pa): derivatives with respect to a and b. */
+static double smin2(double a, double b, double d, double *da, double *db)
+{
+    double r = sqrt((a - b) * (a - b) + d * d);
+    *da = 0.5 * (1.0 - (a - b) / r);
+    *db = 0.5 * (1.0 + (a - b) / r);
+    return fmin(a, b) - 0.5 * d * d / (r + fabs(a - b));
+}
+
+static double smax2(double a, double b, double d, double *da, double *db)
+{
+    double r = sqrt((a - b) * (a - b) + d * d);
+    *da = 0.5 * (1.0 + (a - b) / r);
+    *db = 0.5 * (1.0 - (a - b) / r);
+    return fmax(a, b) + 0.5 * d * d / (r + fabs(a - b));
+}
+
+/* ---- evaluation context --------------------------------------------------------------------- */
+
+typedef struct asm_ctx {
+    dh_steady *s;
+    const double *u;
+    double *f;
+    bool pattern; /* record (row, col) instead of adding values */
+    bool jac;     /* add Jacobian values */
+    size_t k;     /* stamp counter */
+    size_t cap;
+    size_t *prow, *pcol;
+    int bad;      /* a property call failed: the residual is returned as recoverable */
+    int nomem;
+} asm_ctx;
+
+static inline void stamp(asm_ctx *c, size_t row, size_t col, double v)
+{
+    if (c->pattern) {
+        if (c->k == c->cap) {
+            size_t cap = c->cap ? 2 * c->cap : 1024;
+            size_t *r = realloc(c->prow, cap * sizeof *r);
+            if (r) c->prow = r;
+            size_t *q = realloc(c->pcol, cap * sizeof *q);
+            if (q) c->pcol = q;
+            if (!r || !q) {
+                c->nomem = 1;
+                return;
+            }
+            c->cap = cap;
+        }
+        c->prow[c->k] = row;
+        c->pcol[c->k] = col;
+    } else if (c->jac) {
+        c->s->jx[c->s->slot[c->k]] += v;
+    }
+    c->k++;
+}
+
+/* Index helpers */
+#define IP(s, k) (k)
+#define IH(s, k) ((s)->nn + (k))
+#define IM(s, e) (2 * (s)->nn + (e))
+
+static double h_pT_checked(asm_ctx *c, double p, double T, double *cp, double *dhdp)
+{
+    double h = 0, dT = 0, dp = 0;
+    double pc = fmin(fmax(p, 2e3), 5e7);
+    if (T < 273.16 && T > 150.0) {
+        /* ambient below freezing (air in winter): liquid extrapolated below the IF97 range with
+         * the cp of 0.01 degC (only the ambient limit of the heat-loss decay uses it) */
+        if (dh_props_h_pT(pc, 273.16, &h, &dT, &dp) == DH_OK && isfinite(h)) {
+            h += dT * (T - 273.16);
+            if (cp) *cp = dT;
+            if (dhdp) *dhdp = dp;
+            return h;
+        }
+    }
+    if (dh_props_h_pT(pc, T, &h, &dT, &dp) != DH_OK || !isfinite(h)) {
+        c->bad = 1;
+        h = 4186.0 * (T - 273.15);
+        dT = 4186.0;
+        dp = 0.0;
+    }
+    if (cp) *cp = dT;
+    if (dhdp) *dhdp = dp;
+    return h;
+}
+
+/* Two-phase state from the saturation line, for the states where dh_props_ph_fast misplaces a
+ * wet state (h between h' and h'') in region 2 below Tsat (found while writing this solver,
+ * reported to the properties module; remove when fixed). Homogeneous mixture:
+ * v = v' + x (v'' - v'), x = (h - h')/(h'' - h'); d/dp by central differences of the
+ * saturation line. Returns 0 when (p, h) is not such a state. */
+static int wet_guard(double p, double h, dh_ph_state *st)
+{
+    if (st->region != 2 || !(p < 22.064e6) || !(st->T < dh_if97_tsat(p) - 0.01)) return 0;
+    double hl[3], hv[3], vl[3], vv[3], dp = 1e-6 * p;
+    for (int i = 0; i < 3; i++) {
+        dh_props L, V;
+        double pp = p + (i - 1) * dp;
+        if (dh_props_px(pp, 0.0, &L, NULL) || dh_props_px(pp, 1.0, &V, NULL)) return 0;
+        hl[i] = L.h;
+        hv[i] = V.h;
+        vl[i] = 1.0 / L.rho;
+        vv[i] = 1.0 / V.rho;
+    }
+    if (!(h > hl[1] && h < hv[1])) return 0;
+    double v[3];
+    for (int i = 0; i < 3; i++) v[i] = vl[i] + (h - hl[i]) / (hv[i] - hl[i]) * (vv[i] - vl[i]);
+    double x = (h - hl[1]) / (hv[1] - hl[1]);
+    double mu = st->mu;
+    memset(st, 0, sizeof *st);
+    st->region = 4;
+    st->T = dh_if97_tsat(p);
+    st->x = x;
+    st->rho = 1.0 / v[1];
+    st->drho_dp = -st->rho * st->rho * (v[2] - v[0]) / (2 * dp);
+    st->drho_dh = -st->rho * st->rho * (vv[1] - vl[1]) / (hv[1] - hl[1]);
+    st->dT_dp = dh_if97_dtsat_dp(p);
+    st->dT_dh = 0.0;
+    st->cp = NAN;
+    st->mu = mu;
+    return 1;
+}
+
+dh_status st_props_ph(double p, double h, int transport, dh_ph_state *st)
+{
+    if (!(isfinite(p) && p > 0 && isfinite(h))) return DH_RECOVERABLE;
+    dh_status r = dh_props_ph_fast(p, h, transport, st);
+    if (r == DH_OK) wet_guard(p, h, st);
+    return r;
+}
+
+static void ph_checked(asm_ctx *c, double p, double h, int transport, dh_ph_state *st)
+{
+    st->region = 0;
+    if (isfinite(p) && p > 0 && isfinite(h) && dh_props_ph_fast(p, h, transport, st) == DH_OK)
+        wet_guard(p, h, st);
+    if ((st->region == 0 || !(st->rho > 0)) && isfinite(p) && isfinite(h)) {
+        /* a trial state outside the property range: evaluate at the nearest state inside it
+         * (derivatives of the clamped variable are 0), so the residual stays finite and large
+         * and the line search backtracks (KINSOL does not shorten the step on a recoverable
+         * residual failure; it gives up after repeated ones) */
+        double pc = fmin(fmax(p, 2e3), 5e7), hc = fmin(fmax(h, 2e4), 3.9e6);
+        if (dh_props_ph_fast(pc, hc, transport, st) == DH_OK) {
+            wet_guard(pc, hc, st);
+            st->drho_dp = pc != p ? 0.0 : st->drho_dp;
+            st->dT_dp = pc != p ? 0.0 : st->dT_dp;
+            st->drho_dh = hc != h ? 0.0 : st->drho_dh;
+            st->dT_dh = hc != h ? 0.0 : st->dT_dh;
+        }
+    }
+    if (!(p > 0) || !isfinite(p) || !isfinite(h) || st->region == 0 || !(st->rho > 0)) {
+        c->bad = 1;
+        memset(st, 0, sizeof *st);
+        st->T = 373.15;
+        st->rho = 1000.0;
+        st->dT_dh = 1.0 / 4186.0;
+        st->mu = 3e-4;
+        st->region = 0;
+    }
+}
+
+/* Viscosity and its derivatives with respect to p and h at a mean state (IAPWS 2008 through
+ * dh_viscosity(rho, T); d mu/d rho and d mu/d T by central differences of that closed form). */
+static double mean_viscosity(const dh_ph_state *st, double *mu_p, double *mu_h)
+{
+    double rho = st->rho, T = st->T;
+    double mu = dh_viscosity(rho, T);
+    double dr = 1e-6 * rho, dT = 1e-4;
+    double mr = (dh_viscosity(rho + dr, T) - dh_viscosity(rho - dr, T)) / (2 * dr);
+    double mT = (dh_viscosity(rho, T + dT) - dh_viscosity(rho, T - dT)) / (2 * dT);
+    if (!isfinite(mu) || mu <= 0) {
+        mu = 3e-4;
+        mr = mT = 0;
+    }
+    if (!isfinite(mr)) mr = 0;
+    if (!isfinite(mT)) mT = 0;
+    *mu_p = mr * st->drho_dp + mT * st->dT_dp;
+    *mu_h = mr * st->drho_dh + mT * st->dT_dh;
+    return mu;
+}
+
+/* ---- pipe thermal arrival -------------------------------------------------------------------
+ * Enthalpy arriving at the downstream end of a pipe segment whose upstream node is `up`
+ * (docs/model.md, "Heat loss along a segment"): the exponential temperature decay of
+ * dh_segment_outlet_temperature (docs/model-pipes.md) written in enthalpy with the secant heat
+ * capacity c = (h_up - h_amb) / (T_up - T_amb), so that it holds through condensation:
+ *   h_arr = h_amb + (h_up - h_amb) exp(-UA r / |m|s),   r = (T_up - T_amb) / (h_up - h_amb)
+ * with UA = u' L (W/K), |m|s = sqrt(m^2 + eps^2) (-> h_amb, liquid at ambient, as m -> 0),
+ * h_amb = h(p_mean, T_amb_eff), and for a buried pair T_amb_eff = T_s + (u_pair/u_self)(T_pair - T_s)
+ * with T_pair the mean of the paired pipe's end-node temperatures (dh_laws.h).
+ * Derivative slots: 0 m, 1 p_a, 2 h_a, 3 p_b, 4 h_b, 5 p_c, 6 h_c, 7 p_d, 8 h_d. */
+static double pipe_arrival(asm_ctx *c, const st_edge *E, size_t up, double m, double pm,
+                           double *d)
+{
+    dh_steady *s = c->s;
+    const double *u = c->u;
+    for (int i = 0; i < ST_NDEP; i++) d[i] = 0.0;
+    int iup = up == E->a ? 1 : 3;
+    double h_up = u[IH(s, up)];
+    if (E->ua <= 0.0) {
+        d[iup + 1] = 1.0;
+        return h_up;
+    }
+    const st_nodeprop *nu = &s->np[up];
+    double t_eff = E->t_amb;
+    double tc_p = 0, tc_h = 0, td_p = 0, td_h = 0;
+    if (E->pc != DH_NONE) {
+        const st_nodeprop *ncp = &s->np[E->pc], *ndp = &s->np[E->pd];
+        t_eff += E->pair_ratio * (0.5 * (ncp->T + ndp->T) - E->t_amb);
+        tc_p = 0.5 * E->pair_ratio * ncp->dT_dp;
+        tc_h = 0.5 * E->pair_ratio * ncp->dT_dh;
+        td_p = 0.5 * E->pair_ratio * ndp->dT_dp;
+        td_h = 0.5 * E->pair_ratio * ndp->dT_dh;
+    }
+    double cp_a, hp_a;
+    double h_amb = h_pT_checked(c, pm, t_eff, &cp_a, &hp_a);
+    double dh = h_up - h_amb, dT = nu->T - t_eff;
+    bool secant = fabs(dh) > 1.0;
+    double r = secant ? dT / dh : nu->dT_dh;
+    if (!(r > 0.0)) {
+        r = 0.0;
+        secant = false;
+    }
+    double ms = sqrt(m * m + s->eps_mix * s->eps_mix);
+    double E_ = exp(-E->ua * r / ms);
+    double E_m = E_ * E->ua * r * m / (ms * ms * ms);
+    double E_r = -E_ * E->ua / ms;
+    double g_hup = secant ? E_ - E_r * r : E_;
+    double g_hamb = secant ? 1.0 - E_ + E_r * r : 1.0 - E_;
+    double g_Tup = secant ? E_r : 0.0;
+    double g_teff = secant ? -E_r : 0.0;
+    d[0] = dh * E_m;
+    d[iup + 1] += g_hup + g_Tup * nu->dT_dh;
+    d[iup] += g_Tup * nu->dT_dp;
+    d[1] += 0.5 * g_hamb * hp_a;
+    d[3] += 0.5 * g_hamb * hp_a;
+    double G = g_hamb * cp_a + g_teff;
+    d[5] = G * tc_p;
+    d[6] = G * tc_h;
+    d[7] = G * td_p;
+    d[8] = G * td_h;
+    return h_amb + dh * E_;
+}
+
+/* ---- edges ------------------------------------------------------------------------------------ */
+
+/* Stamps the five columns (m, p_a, h_a, p_b, h_b) of an edge row. */
+static void stamp5(asm_ctx *c, size_t row, const st_edge *E, size_t e, const double g[5])
+{
+    dh_steady *s = c->s;
+    stamp(c, row, IM(s, e), g[0]);
+    stamp(c, row, IP(s, E->a), g[1]);
+    stamp(c, row, IH(s, E->a), g[2]);
+    stamp(c, row, IP(s, E->b), g[3]);
+    stamp(c, row, IH(s, E->b), g[4]);
+}
+
+static void isenthalpic(st_edgework *w, const double *u, const dh_steady *s, const st_edge *E)
+{
+    memset(w->d_fwd, 0, sizeof w->d_fwd);
+    memset(w->d_rev, 0, sizeof w->d_rev);
+    w->h_fwd = u[IH(s, E->a)];
+    w->d_fwd[2] = 1.0;
+    w->h_rev = u[IH(s, E->b)];
+    w->d_rev[4] = 1.0;
+}
+
+/* Pipe segment, momentum (Pa), positive m from a to b:
+ *   R = p_a - p_b - dp_f(m, rho, mu) - rho g (z_b - z_a) - (m^2 / A^2) (1/rho_b - 1/rho_a)
+ * dp_f: Darcy-Weisbach + fittings (dh_pipe_pressure_loss) at the mean state
+ * (p_a+p_b)/2, (h_a+h_b)/2; the last term is the acceleration d(rho v^2) = d(m^2/(rho A^2)). */
+static void edge_pipe(asm_ctx *c, size_t e)
+{
+    dh_steady *s = c->s;
+    const st_edge *E = &s->edge[e];
+    const double *u = c->u;
+    st_edgework *w = &s->ew[e];
+    double m = u[IM(s, e)], pa = u[IP(s, E->a)], pb = u[IP(s, E->b)];
+    double pm = 0.5 * (pa + pb), hm = 0.5 * (u[IH(s, E->a)] + u[IH(s, E->b)]);
+    dh_ph_state st;
+    ph_checked(c, pm, hm, 0, &st);
+    double mu_p, mu_h, mu = mean_viscosity(&st, &mu_p, &mu_h);
+    double rho = st.rho;
+    double dp = 0, dpm = 0, dpr = 0, dpmu = 0;
+    dh_pipe_pressure_loss(m, rho, mu, &E->hyd, s->study.friction, &dp, &dpm, &dpr, &dpmu);
+    const st_nodeprop *na = &s->np[E->a], *nb = &s->np[E->b];
+    double A2 = E->hyd.area * E->hyd.area, m2 = m * m / A2;
+    double acc = m2 * (1.0 / nb->rho - 1.0 / na->rho);
+    size_t row = IM(s, e);
+    c->f[row] = pa - pb - dp - rho * DH_G * E->dz - acc;
+    double mean_p = -0.5 * (dpr * st.drho_dp + dpmu * mu_p + DH_G * E->dz * st.drho_dp);
+    double mean_h = -0.5 * (dpr * st.drho_dh + dpmu * mu_h + DH_G * E->dz * st.drho_dh);
+    double g[5];
+    g[0] = -dpm - 2.0 * m / A2 * (1.0 / nb->rho - 1.0 / na->rho);
+    g[1] = 1.0 + mean_p - m2 * na->drho_dp / (na->rho * na->rho);
+    g[2] = mean_h - m2 * na->drho_dh / (na->rho * na->rho);
+    g[3] = -1.0 + mean_p + m2 * nb->drho_dp / (nb->rho * nb->rho);
+    g[4] = mean_h + m2 * nb->drho_dh / (nb->rho * nb->rho);
+    stamp5(c, row, E, e, g);
+    w->rho = rho;
+    w->mu = mu;
+    w->h_fwd = pipe_arrival(c, E, E->a, m, pm, w->d_fwd);
+    w->h_rev = pipe_arrival(c, E, E->b, m, pm, w->d_rev);
+}
+
+/* Throttle law with check (blocked reverse) term, Pa, for valves and stopped pumps:
+ *   dp(m) = k m |m|s / rho + k_block (min_s(m, 0) + d_block / 2)     (check only)
+ * |m|s = sqrt(m^2 + m_lin^2); min_s(m,0) = (m - sqrt(m^2 + d_block^2)) / 2. */
+static double throttle_dp(const dh_steady *s, const st_edge *E, bool check, double m, double rho,
+                          double *d_m, double *d_rho)
+{
+    double ms = sqrt(m * m + s->m_lin * s->m_lin);
+    double dp = E->k * m * ms / rho;
+    *d_m = E->k * (ms + m * m / ms) / rho;
+    *d_rho = -dp / rho;
+    if (check) {
+        double r = sqrt(m * m + s->d_block * s->d_block);
+        dp += s->k_block * (0.5 * (m - r) + 0.5 * s->d_block);
+        *d_m += s->k_block * 0.5 * (1.0 - m / r);
+    }
+    return dp;
+}
+
+/* Valve (Pa):
+ *   throttle: R = p_a - p_b - dp(m) - rho g dz;  check: the same with the blocked reverse term;
+ *   pressure reducing: R = min_s( max_s(p_set - p_b, -k_block m), p_a - p_b - dp(m) - rho g dz )
+ *     (regulating: p_b = p_set; fully open when p_a cannot hold it; closed, m = 0, when
+ *     p_b > p_set; docs/model.md "Pressure-reducing valve");
+ *   closed (opening 0): R = k_block m. */
+static void edge_valve(asm_ctx *c, size_t e)
+{
+    dh_steady *s = c->s;
+    const st_edge *E = &s->edge[e];
+    const double *u = c->u;
+    double m = u[IM(s, e)], pa = u[IP(s, E->a)], pb = u[IP(s, E->b)];
+    double pm = 0.5 * (pa + pb), hm = 0.5 * (u[IH(s, E->a)] + u[IH(s, E->b)]);
+    dh_ph_state st;
+    ph_checked(c, pm, hm, 0, &st);
+    double rho = st.rho;
+    size_t row = IM(s, e);
+    double g[5] = {0, 0, 0, 0, 0};
+    if (E->vlaw == ST_VLAW_CLOSED) {
+        c->f[row] = s->k_block * m;
+        g[0] = s->k_block;
+    } else {
+        double dm, drho;
+        double dp = throttle_dp(s, E, E->vlaw != ST_VLAW_OPEN, m, rho, &dm, &drho);
+        double B = pa - pb - dp - rho * DH_G * E->dz;
+        double Br = -drho - DH_G * E->dz; /* dB/drho */
+        double gb[5] = {-dm, 1.0 + 0.5 * Br * st.drho_dp, 0.5 * Br * st.drho_dh,
+                        -1.0 + 0.5 * Br * st.drho_dp, 0.5 * Br * st.drho_dh};
+        if (E->vlaw == ST_VLAW_PRV) {
+            double a1, a2, A = smax2(E->setpoint - pb, -s->k_block * m, 1.0, &a1, &a2);
+            double ga[5] = {-s->k_block * a2, 0, 0, -a1, 0};
+            double cA, cB, R = smin2(A, B, 1.0, &cA, &cB);
+            c->f[row] = R;
+            for (int i = 0; i < 5; i++) g[i] = cA * ga[i] + cB * gb[i];
+        } else {
+            c->f[row] = B;
+            memcpy(g, gb, sizeof g);
+        }
+    }
+    stamp5(c, row, E, e, g);
+    s->ew[e].rho = rho;
+    isenthalpic(&s->ew[e], u, s, E);
+}
+
+/* Pump (Pa): R = p_a - p_b + rho g (a s^2 - b Q|Q|s) - rho g dz, Q = m / rho (m3/s): the head
+ * curve H = a - b Q^2 fitted through the given points, affinity laws H(Q, s) = s^2 H(Q/s).
+ * Stopped pump (speed 0): the throttle law with check (k = g b). Isenthalpic. */
+static void edge_pump(asm_ctx *c, size_t e)
+{
+    dh_steady *s = c->s;
+    const st_edge *E = &s->edge[e];
+    const double *u = c->u;
+    double m = u[IM(s, e)], pa = u[IP(s, E->a)], pb = u[IP(s, E->b)];
+    double pm = 0.5 * (pa + pb), hm = 0.5 * (u[IH(s, E->a)] + u[IH(s, E->b)]);
+    dh_ph_state st;
+    ph_checked(c, pm, hm, 0, &st);
+    double rho = st.rho;
+    size_t row = IM(s, e);
+    double R, Rm, Rr;
+    if (E->vlaw == ST_VLAW_OPEN) {
+        double ms = sqrt(m * m + s->m_lin * s->m_lin);
+        double sp2 = E->speed * E->speed;
+        /* rho g b Q|Q| = g b m |m| / rho */
+        R = pa - pb + rho * DH_G * E->pump_a * sp2 - DH_G * E->pump_b * m * ms / rho -
+            rho * DH_G * E->dz;
+        Rm = -DH_G * E->pump_b * (ms + m * m / ms) / rho;
+        Rr = DH_G * E->pump_a * sp2 + DH_G * E->pump_b * m * ms / (rho * rho) - DH_G * E->dz;
+    } else {
+        double dm, drho;
+        double dp = throttle_dp(s, E, true, m, rho, &dm, &drho);
+        R = pa - pb - dp - rho * DH_G * E->dz;
+        Rm = -dm;
+        Rr = -drho - DH_G * E->dz;
+    }
+    c->f[row] = R;
+    double g[5] = {Rm, 1.0 + 0.5 * Rr * st.drho_dp, 0.5 * Rr * st.drho_dh,
+                   -1.0 + 0.5 * Rr * st.drho_dp, 0.5 * Rr * st.drho_dh};
+    stamp5(c, row, E, e, g);
+    s->ew[e].rho = rho;
+    isenthalpic(&s->ew[e], u, s, E);
+}
+
+/* Water heat consumer (kg/s), supply a -> return b:
+ *   R = m - lambda Q phi(dp) / dh_s,   dp = p_a - p_b,  phi = ramp(dp / dp_ramp_water),
+ *   dh_s = smax(h_a - h(p_b, T_return), 2 K x 4186 J/(kg K))
+ * so that m (h_a - h_ret) = Q delivered; the water returns at T_return (h_fwd). */
+double st_consumer_eval(const dh_steady *s, const double *u, size_t c, double *g5,
+                        double *h_ret, double *h_ret_p, double *phi_out)
+{
+    const dh_network *net = s->net;
+    const st_edge *E = &s->edge[s->cons_edge[c]];
+    double pa = u[IP(s, E->a)], pb = u[IP(s, E->b)], ha = u[IH(s, E->a)];
+    double dphi, phi = st_demand_ramp((pa - pb) / s->dp_ramp_water, &dphi);
+    dphi /= s->dp_ramp_water;
+    double hr = 0, cp = 0, hrp = 0;
+    if (dh_props_h_pT(pb, net->consumers.return_temperature[c], &hr, &cp, &hrp) != DH_OK) {
+        hr = 4186.0 * (net->consumers.return_temperature[c] - 273.15);
+        hrp = 0;
+    }
+    double sm, dhs = smax(ha - hr, 2.0 * 4186.0, 10.0, &sm);
+    double Q = s->load * net->consumers.demand_heat[c];
+    double mdem = Q * phi / dhs;
+    if (g5) {
+        g5[0] = 1.0;
+        g5[1] = -Q * dphi / dhs;
+        g5[2] = mdem / dhs * sm;
+        g5[3] = Q * dphi / dhs + mdem / dhs * sm * (-hrp);
+        g5[4] = 0.0;
+    }
+    if (h_ret) *h_ret = hr;
+    if (h_ret_p) *h_ret_p = hrp;
+    if (phi_out) *phi_out = phi;
+    return mdem;
+}
+
+static void edge_consumer(asm_ctx *c, size_t e)
+{
+    dh_steady *s = c->s;
+    const st_edge *E = &s->edge[e];
+    double g[5], hr, hrp;
+    double mdem = st_consumer_eval(s, c->u, E->owner, g, &hr, &hrp, NULL);
+    if (!isfinite(hr)) c->bad = 1;
+    size_t row = IM(s, e);
+    c->f[row] = c->u[row] - mdem;
+    stamp5(c, row, E, e, g);
+    st_edgework *w = &s->ew[e];
+    isenthalpic(w, c->u, s, E);
+    w->h_fwd = hr;
+    w->d_fwd[2] = 0.0;
+    w->d_fwd[3] = hrp;
+}
+
+/* Substation water side (Pa): R = p_a - p_b (no hydraulic resistance); the water leaves at the
+ * supply set point, h_fwd = h(p_b, T_supply). The steam it takes is a draw (st_draw_eval). */
+static void edge_substation(asm_ctx *c, size_t e)
+{
+    dh_steady *s = c->s;
+    const st_edge *E = &s->edge[e];
+    size_t row = IM(s, e);
+    c->f[row] = c->u[IP(s, E->a)] - c->u[IP(s, E->b)];
+    double g[5] = {0, 1, 0, -1, 0};
+    stamp5(c, row, E, e, g);
+    st_edgework *w = &s->ew[e];
+    isenthalpic(w, c->u, s, E);
+    double cp, hp;
+    w->h_fwd = h_pT_checked(c, c->u[IP(s, E->b)], s->net->substations.supply_temperature[E->owner],
+                            &cp, &hp);
+    w->d_fwd[2] = 0.0;
+    w->d_fwd[3] = hp;
+}
+
+/* ---- draws ------------------------------------------------------------------------------------
+ * Mass drawn at a node (kg/s), with derivatives with respect to the columns in cols[0..4]
+ * (DH_NONE where unused):
+ *   steam consumer:        D = lambda M phi((p - p_atm) / dp_ramp_steam)
+ *   heat on steam:         D = lambda Q phi(...) / smax(h - h(p, T_return), 1e4 J/kg)
+ *   substation steam side: D = pos(m_w) (h(p_out, T_set) - h_in) / smax(h - h(p, T_cond), 1e4)
+ * (the steam condenses to T_return / T_cond; phi is the delivery ramp, docs/model.md). */
+double st_draw_eval(const dh_steady *s, const double *u, size_t i, size_t cols[5], double g[5])
+{
+    const dh_network *net = s->net;
+    const st_draw *d = &s->draw[i];
+    size_t k = d->node;
+    double p = u[IP(s, k)], h = u[IH(s, k)];
+    double patm = net->ambient.atmospheric_pressure > 0 ? net->ambient.atmospheric_pressure
+                                                        : 101325.0;
+    for (int j = 0; j < 5; j++) {
+        cols[j] = DH_NONE;
+        g[j] = 0.0;
+    }
+    cols[0] = IP(s, k);
+    cols[1] = IH(s, k);
+    if (d->kind == ST_DRAW_STEAM || d->kind == ST_DRAW_STEAM_HEAT) {
+        double dphi, phi = st_demand_ramp((p - patm) / s->dp_ramp_steam, &dphi);
+        dphi /= s->dp_ramp_steam;
+        if (d->kind == ST_DRAW_STEAM) {
+            double M = s->load * net->consumers.demand_mass_flow[d->owner];
+            g[0] = M * dphi;
+            return M * phi;
+        }
+        double hc = 0, cp, hcp = 0;
+        if (dh_props_h_pT(p, net->consumers.return_temperature[d->owner], &hc, &cp, &hcp) != DH_OK)
+            hc = 4186.0 * (net->consumers.return_temperature[d->owner] - 273.15);
+        double sm, den = smax(h - hc, 1e4, 10.0, &sm);
+        double Q = s->load * net->consumers.demand_heat[d->owner];
+        double D = Q * phi / den;
+        g[0] = Q * dphi / den + D / den * sm * hcp;
+        g[1] = -D / den * sm;
+        return D;
+    }
+    /* substation */
+    const st_edge *E = &s->edge[d->edge];
+    size_t j = d->owner;
+    double mw = u[IM(s, d->edge)];
+    double dpos, q = st_pos(mw, s->eps_mix, &dpos);
+    double hs = 0, cps, hsp = 0, hc = 0, cpc, hcp = 0;
+    if (dh_props_h_pT(u[IP(s, E->b)], net->substations.supply_temperature[j], &hs, &cps, &hsp))
+        hs = 4186.0 * (net->substations.supply_temperature[j] - 273.15);
+    if (dh_props_h_pT(p, net->substations.condensate_temperature[j], &hc, &cpc, &hcp))
+        hc = 4186.0 * (net->substations.condensate_temperature[j] - 273.15);
+    double hin = u[IH(s, E->a)];
+    double sm, den = smax(h - hc, 1e4, 10.0, &sm);
+    double Qw = q * (hs - hin);
+    double D = Qw / den;
+    g[0] = D / den * sm * hcp;
+    g[1] = -D / den * sm;
+    cols[2] = IM(s, d->edge);
+    g[2] = dpos * (hs - hin) / den;
+    cols[3] = IP(s, E->b);
+    g[3] = q * hsp / den;
+    cols[4] = IH(s, E->a);
+    g[4] = -q / den;
+    return D;
+}
+
+/* ---- the whole system ---------------------------------------------------------------------- */
+
+static void node_props(asm_ctx *c)
+{
+    dh_steady *s = c->s;
+    for (size_t k = 0; k < s->nn; k++) {
+        dh_ph_state st;
+        ph_checked(c, c->u[IP(s, k)], c->u[IH(s, k)], 0, &st);
+        st_nodeprop *np = &s->np[k];
+        np->T = st.T;
+        np->rho = st.rho;
+        np->x = st.x;
+        np->dT_dp = st.dT_dp;
+        np->dT_dh = st.dT_dh;
+        np->drho_dp = st.drho_dp;
+        np->drho_dh = st.drho_dh;
+    }
+}
+
+/* Node mass balance (kg/s), outflow positive:
+ *   R_k = sum_e s_ke m_e + sum draws_k - sum fixed-flow injections_k - sum m_src_k
+ * with s_ke = +1 when edge e leaves k (k == a), -1 when it enters. Isolated node: p_k - p_atm. */
+static void node_mass(asm_ctx *c, size_t k)
+{
+    dh_steady *s = c->s;
+    const dh_network *net = s->net;
+    size_t row = IP(s, k);
+    if (s->isolated[k]) {
+        double patm = net->ambient.atmospheric_pressure > 0 ? net->ambient.atmospheric_pressure
+                                                            : 101325.0;
+        c->f[row] = (c->u[IP(s, k)] - patm) * s->m_ref / s->p_ref;
+        stamp(c, row, IP(s, k), s->m_ref / s->p_ref);
+        return;
+    }
+    double R = 0.0;
+    for (size_t q = s->inc_start[k]; q < s->inc_start[k + 1]; q++) {
+        size_t e = s->inc_edge[q];
+        R += s->inc_sign[q] * c->u[IM(s, e)];
+        stamp(c, row, IM(s, e), (double)s->inc_sign[q]);
+    }
+    for (size_t q = s->draw_start[k]; q < s->draw_start[k + 1]; q++) {
+        size_t cols[5];
+        double g[5];
+        R += st_draw_eval(s, c->u, s->draw_list[q], cols, g);
+        for (int j = 0; j < 5; j++)
+            if (cols[j] != DH_NONE) stamp(c, row, cols[j], g[j]);
+    }
+    for (size_t q = s->src_start[k]; q < s->src_start[k + 1]; q++) {
+        size_t j = s->src_list[q];
+        if (s->src_unknown[j] != DH_NONE) {
+            R -= c->u[s->src_unknown[j]];
+            stamp(c, row, s->src_unknown[j], -1.0);
+        } else {
+            R -= s->load * net->sources.mass_flow[j];
+        }
+    }
+    c->f[row] = R;
+}
+
+/* Node mixing (J/kg): the node's enthalpy is the flow-weighted mean of its inflowing streams,
+ *   R_k = h_k - (sum_i q_i h_i) / (sum_i q_i),   q_i = pos(inflow_i)
+ * streams: edges entering k (q = pos(m), h = h_fwd) or leaving it (q = pos(-m), h = h_rev),
+ * sources (q = pos(m_src), h = h_src). pos() > 0 always, so the mean is defined at zero flow. */
+static void node_mixing(asm_ctx *c, size_t k)
+{
+    dh_steady *s = c->s;
+    const dh_network *net = s->net;
+    const double *u = c->u;
+    size_t row = IH(s, k);
+    if (s->isolated[k]) {
+        c->f[row] = u[IH(s, k)] - s->h_ghost;
+        stamp(c, row, IH(s, k), 1.0);
+        return;
+    }
+    if (s->plant_src[k] != DH_NONE) {
+        /* plant header: R_k = h_k - h(p_set, T_set) */
+        c->f[row] = u[IH(s, k)] - s->src_h[s->plant_src[k]];
+        stamp(c, row, IH(s, k), 1.0);
+        return;
+    }
+    double N = 0.0, D = 0.0;
+    for (size_t q = s->inc_start[k]; q < s->inc_start[k + 1]; q++) {
+        size_t e = s->inc_edge[q];
+        double m = u[IM(s, e)];
+        const st_edgework *w = &s->ew[e];
+        double qi = s->inc_sign[q] < 0 ? st_pos(m, s->eps_mix, NULL) : st_pos(-m, s->eps_mix, NULL);
+        double hi = s->inc_sign[q] < 0 ? w->h_fwd : w->h_rev;
+        N += qi * hi;
+        D += qi;
+    }
+    double hsrc_p[1] = {0};
+    for (size_t q = s->src_start[k]; q < s->src_start[k + 1]; q++) {
+        size_t j = s->src_list[q];
+        double qi, hi;
+        if (s->src_unknown[j] != DH_NONE) {
+            qi = st_pos(u[s->src_unknown[j]], s->eps_mix, NULL);
+            hi = s->src_h[j];
+        } else {
+            qi = st_pos(s->load * net->sources.mass_flow[j], s->eps_mix, NULL);
+            double cp;
+            hi = h_pT_checked(c, u[IP(s, k)], net->sources.temperature[j], &cp, hsrc_p);
+        }
+        N += qi * hi;
+        D += qi;
+    }
+    double H = N / D;
+    c->f[row] = u[IH(s, k)] - H;
+    stamp(c, row, IH(s, k), 1.0);
+    for (size_t q = s->inc_start[k]; q < s->inc_start[k + 1]; q++) {
+        size_t e = s->inc_edge[q];
+        const st_edge *E = &s->edge[e];
+        double m = u[IM(s, e)];
+        const st_edgework *w = &s->ew[e];
+        double dq, qi;
+        const double *d;
+        double hi;
+        if (s->inc_sign[q] < 0) {
+            qi = st_pos(m, s->eps_mix, &dq);
+            hi = w->h_fwd;
+            d = w->d_fwd;
+        } else {
+            qi = st_pos(-m, s->eps_mix, &dq);
+            dq = -dq;
+            hi = w->h_rev;
+            d = w->d_rev;
+        }
+        stamp(c, row, IM(s, e), -(dq * (hi - H) + qi * d[0]) / D);
+        stamp(c, row, IP(s, E->a), -qi * d[1] / D);
+        stamp(c, row, IH(s, E->a), -qi * d[2] / D);
+        stamp(c, row, IP(s, E->b), -qi * d[3] / D);
+        stamp(c, row, IH(s, E->b), -qi * d[4] / D);
+        if (E->kind == ST_PIPE && E->pc != DH_NONE) {
+            stamp(c, row, IP(s, E->pc), -qi * d[5] / D);
+            stamp(c, row, IH(s, E->pc), -qi * d[6] / D);
+            stamp(c, row, IP(s, E->pd), -qi * d[7] / D);
+            stamp(c, row, IH(s, E->pd), -qi * d[8] / D);
+        }
+    }
+    for (size_t q = s->src_start[k]; q < s->src_start[k + 1]; q++) {
+        size_t j = s->src_list[q];
+        if (s->src_unknown[j] != DH_NONE) {
+            double dq, qi = st_pos(u[s->src_unknown[j]], s->eps_mix, &dq);
+            (void)qi;
+            stamp(c, row, s->src_unknown[j], -dq * (s->src_h[j] - H) / D);
+        } else {
+            double qi = st_pos(s->load * net->sources.mass_flow[j], s->eps_mix, NULL);
+            double cp, hp;
+            h_pT_checked(c, u[IP(s, k)], net->sources.temperature[j], &cp, &hp);
+            stamp(c, row, IP(s, k), -qi * hp / D);
+        }
+    }
+}
+
+static int eval_ctx(asm_ctx *c)
+{
+    dh_steady *s = c->s;
+    for (size_t i = 0; i < s->n; i++)
+        if (!isfinite(c->u[i])) c->bad = 1;
+    if (c->jac && !c->pattern) memset(s->jx, 0, s->nnz * sizeof(double));
+    node_props(c);
+    for (size_t e = 0; e < s->ne; e++) {
+        switch (s->edge[e].kind) {
+        case ST_PIPE: edge_pipe(c, e); break;
+        case ST_VALVE: edge_valve(c, e); break;
+        case ST_PUMP: edge_pump(c, e); break;
+        case ST_CONSUMER: edge_consumer(c, e); break;
+        case ST_SUBSTATION: edge_substation(c, e); break;
+        }
+    }
+    for (size_t k = 0; k < s->nn; k++) node_mass(c, k);
+    for (size_t k = 0; k < s->nn; k++) node_mixing(c, k);
+    /* fixed-pressure sources (Pa): R = p_k - p_set */
+    const dh_sources *src = &s->net->sources;
+    for (size_t j = 0; j < src->n; j++) {
+        size_t row = s->src_unknown[j];
+        if (row == DH_NONE) continue;
+        c->f[row] = c->u[IP(s, src->node[j])] - src->pressure[j];
+        stamp(c, row, IP(s, src->node[j]), 1.0);
+    }
+    for (size_t i = 0; i < s->n; i++)
+        if (!isfinite(c->f[i])) c->bad = 1;
+    return c->bad ? 1 : 0;
+}
+
+int st_eval(dh_steady *s, const double *u, double *f, bool want_jac)
+{
+    asm_ctx c = {.s = s, .u = u, .f = f, .jac = want_jac};
+    int r = eval_ctx(&c);
+    if (want_jac && c.k != s->nstamp) return -1; /* pattern out of step: a bug */
+    return r;
+}
+
+/* ---- pattern ---------------------------------------------------------------------------------- */
+
+typedef struct key_idx {
+    uint64_t key;
+    size_t idx;
+} key_idx;
+
+static int cmp_key(const void *a, const void *b)
+{
+    const key_idx *x = a, *y = b;
+    if (x->key != y->key) return x->key < y->key ? -1 : 1;
+    return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+dh_status st_pattern_build(dh_steady *s, dh_error *err)
+{
+    asm_ctx c = {.s = s, .u = s->u_guess, .f = s->f, .pattern = true, .jac = true};
+    eval_ctx(&c);
+    if (c.nomem) {
+        free(c.prow);
+        free(c.pcol);
+        return dh_error_set(err, DH_ERR_NOMEM, NULL, NULL, "steady solver: out of memory");
+    }
+    size_t ns = c.k, n = s->n;
+    key_idx *ki = malloc((ns ? ns : 1) * sizeof *ki);
+    s->slot = malloc((ns ? ns : 1) * sizeof(size_t));
+    s->colptr = calloc(n + 1, sizeof(size_t));
+    if (!ki || !s->slot || !s->colptr) {
+        free(ki);
+        free(c.prow);
+        free(c.pcol);
+        return dh_error_set(err, DH_ERR_NOMEM, NULL, NULL, "steady solver: out of memory");
+    }
+    for (size_t i = 0; i < ns; i++) {
+        ki[i].key = (uint64_t)c.pcol[i] * (uint64_t)n + c.prow[i];
+        ki[i].idx = i;
+    }
+    qsort(ki, ns, sizeof *ki, cmp_key);
+    size_t nnz = 0;
+    for (size_t i = 0; i < ns; i++)
+        if (i == 0 || ki[i].key != ki[i - 1].key) nnz++;
+    s->rowind = malloc((nnz ? nnz : 1) * sizeof(size_t));
+    s->jx = calloc(nnz ? nnz : 1, sizeof(double));
+    if (!s->rowind || !s->jx) {
+        free(ki);
+        free(c.prow);
+        free(c.pcol);
+        return dh_error_set(err, DH_ERR_NOMEM, NULL, NULL, "steady solver: out of memory");
+    }
+    size_t z = 0;
+    for (size_t i = 0; i < ns; i++) {
+        if (i == 0 || ki[i].key != ki[i - 1].key) {
+            size_t col = (size_t)(ki[i].key / n);
+            s->rowind[z] = (size_t)(ki[i].key % n);
+            s->colptr[col + 1]++;
+            z++;
+        }
+        s->slot[ki[i].idx] = z - 1;
+    }
+    for (size_t j = 0; j < n; j++) s->colptr[j + 1] += s->colptr[j];
+    s->nstamp = ns;
+    s->nnz = nnz;
+    free(ki);
+    free(c.prow);
+    free(c.pcol);
+    return DH_OK;
+}
+
+void st_pattern_free(dh_steady *s)
+{
+    free(s->slot);
+    free(s->colptr);
+    free(s->rowind);
+    free(s->jx);
+    s->slot = s->colptr = s->rowind = NULL;
+    s->jx = NULL;
+}
+
+/* Typical magnitudes (docs/model.md, "Scaling"): KINSOL's scaling vectors are their inverses. */
+void st_scales(const dh_steady *s, size_t i, double *uscale, double *fscale)
+{
+    double us, fs;
+    if (i < s->nn) {
+        us = s->p_ref;
+        fs = s->m_ref;
+    } else if (i < 2 * s->nn) {
+        us = s->h_ref;
+        fs = s->h_ref;
+    } else if (i < 2 * s->nn + s->ne) {
+        us = s->m_ref;
+        fs = s->edge[i - 2 * s->nn].kind == ST_CONSUMER ? s->m_ref : s->dp_ref;
+    } else {
+        us = s->m_ref;
+        fs = s->dp_ref;
+    }
+    if (uscale) *uscale = us;
+    if (fscale) *fscale = fs;
+}
