@@ -39,7 +39,12 @@ typedef enum dh_quantity {
 
 typedef struct dh_units dh_units;
 
-/* Loads the udunits2 unit database (quietly; UDUNITS2_XML_PATH respected). */
+/* Loads the udunits2 unit database (quietly; UDUNITS2_XML_PATH respected).
+ * Side effect, process-wide: installs ut_ignore as udunits2's error-message handler (udunits2
+ * has one handler per process), so the library never writes to stderr.
+ * Threads: udunits2 keeps its status in a process global: use dh_units objects (all of them)
+ * from one thread at a time. dh_units_parse allocates only udunits2's own temporary unit and
+ * converter objects, freed before it returns (1-4 us per value, see docs/units.md). */
 dh_status dh_units_create(dh_units **out, dh_error *err);
 void dh_units_destroy(dh_units **u);
 
@@ -63,5 +68,15 @@ const char *dh_quantity_name(dh_quantity q);
 /* Nominal sizes: "DN300" -> inner and outer diameter (m) of standard-wall steel pipe.
  * Returns DH_ERR_UNITS for an unknown DN. */
 dh_status dh_dn_lookup(int dn, double *inner_diameter, double *outer_diameter);
+
+/* Reads a nominal size written "DN300", "DN 300" or "dn300" (surrounding blanks allowed) into
+ * *dn (300). Only the syntax is checked, not the table. Returns DH_OK or DH_ERR_UNITS. */
+dh_status dh_units_parse_dn(const char *text, int *dn);
+
+/* dh_units_parse_dn + dh_dn_lookup with messages for the case reader: "not a nominal size:
+ * 'DN3OO' (write e.g. 'DN300')", "unknown nominal size DN310: sizes in the table are DN15, ...".
+ * Diameters in m. Returns DH_OK or DH_ERR_UNITS. */
+dh_status dh_dn_parse(const char *text, double *inner_diameter, double *outer_diameter,
+                      const dh_srcpos *pos, dh_error *err);
 
 #endif
