@@ -4,6 +4,7 @@
 #define DH_CASE_H
 
 #include "dh_network.h"
+#include "dh_units.h"
 
 typedef enum dh_study_type {
     DH_STUDY_STEADY = 0,
@@ -39,5 +40,13 @@ typedef struct dh_case {
 dh_status dh_case_read(const char *path, const char *const *overrides, size_t n_overrides,
                        dh_case **out, dh_diag *diag);
 void dh_case_destroy(dh_case **c);
+
+/* Same from text in memory (the fuzzer, tests, generated cases). `name` stands for the file in
+ * messages and its directory holds any CSV tables (NULL: "<string>", tables relative to the
+ * current directory). `units` is borrowed; NULL loads the udunits2 database for this call
+ * (tens of milliseconds: callers reading many cases create one with dh_units_create). */
+dh_status dh_case_read_string(const char *text, size_t len, const char *name,
+                              const char *const *overrides, size_t n_overrides,
+                              const dh_units *units, dh_case **out, dh_diag *diag);
 
 #endif

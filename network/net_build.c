@@ -448,7 +448,11 @@ static size_t resolve_node(const dh_network *net, dh_diag *diag, const char *ref
     }
     size_t i = dh_network_find_node(net, ref);
     if (i == DH_NONE) {
-        const char *hint = dh_str_suggest(ref, (const char *const *)net->nodes.id, net->nodes.n);
+        /* a suggestion scans every node id: offer it for the first few unknown ids only, so a
+           case full of dangling references stays linear in time */
+        const char *hint = diag->count < 20 ? dh_str_suggest(ref, (const char *const *)net->nodes.id,
+                                                             net->nodes.n)
+                                            : NULL;
         if (hint)
             dh_diag_report(diag, DH_ERR_INPUT, pos, comp,
                            "unknown node '%s' in '%s' (did you mean '%s'?)", ref, role, hint);
@@ -503,7 +507,7 @@ static void derive_media(dh_network *net, dh_diag *diag, int *nomem_flag)
 #define SEED(node, m)                                                                          \
     do {                                                                                       \
         size_t n_ = (node);                                                                    \
-        if (n_ != DH_NONE && med[n_] == DH_MEDIUM_UNKNOWN) {                                   \
+        if (n_ != DH_NONE && med[n_] == DH_MEDIUM_UNKNOWN && (m) != DH_MEDIUM_UNKNOWN) {       \
             med[n_] = (m);                                                                     \
             queue[tail++] = n_;                                                                \
         }                                                                                      \

@@ -1,0 +1,1259 @@
+/* case_build.c: the case reader's schema pass: value tree -> checked SI values -> network builder.
+ *
+ * Exports (case_internal.h): case_build. Called by case_read.c after YAML parsing, CSV expansion
+ * and --set overrides.
+ *
+ * Every mapping of the format has a table of its keys (field: key, kind of value, quantity,
+ * flags). rec_read() checks a mapping against its table: unknown keys (with "did you mean"),
+ * duplicate keys, values of the wrong shape, missing required keys, and fills the gaps from the
+ * case's `defaults:` section. Typed getters then convert each value (units through dh_units with
+ * the case's atmospheric pressure) and check its range, reporting at the value's own position.
+ * Checks that need more than one value of one component (a setpoint only on pressure-reducing
+ * valves, kv or zeta on every valve...) are here too; checks that need the network (dangling
+ * ids: net_build.c; islands, media: net_validate) are not. docs/case-format.md is the reference.
+ */
+#include "case_internal.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dh_network.h"
+#include "dh_strutil.h"
+
+/* ---- schema ------------------------------------------------------------------------------ */
+
+typedef enum ftype {
+    FT_QTY,  /* number with unit, quantity q */
+    FT_NUM,  /* dimensionless number */
+    FT_INT,  /* integer */
+    FT_STR,  /* text (ids, names) */
+    FT_ENUM, /* one word of `words` */
+    FT_BOOL, /* true / false */
+    FT_DIAM, /* "DN300" or an inner diameter with a length unit */
+    FT_KV,   /* valve flow coefficient: m3/h at 1 bar; a bare number is m3/h */
+    FT_ANY,  /* structured: read by the component's own code */
+} ftype;
+
+enum {
+    F_REQ = 1u << 0,    /* required */
+    F_NODEF = 1u << 1,  /* identity key: never taken from, nor allowed in, defaults */
+    F_POS = 1u << 2,    /* > 0 */
+    F_NONNEG = 1u << 3, /* >= 0 */
+    F_ABS = 1u << 4,    /* a temperature: above absolute zero */
+    F_UNIT = 1u << 5,   /* between 0 and 1 */
+};
+
+typedef struct field {
+    const char *key;
+    ftype type;
+    dh_quantity q;
+    unsigned flags;
+    const char *const *words; /* FT_ENUM, NULL-terminated */
+    double max;               /* FT_INT / FT_NUM upper bound (0: none) */
+} field;
+
+#define MAXF 24
+
+/* One mapping checked against its table: v[i] is the value of field i (NULL when absent). */
+typedef struct rec {
+    case_ctx *ctx;
+    const field *f;
+    size_t nf;
+    const cv_node *map;
+    cv_node *v[MAXF];
+    bool from_default[MAXF];
+    const cv_node *null_at[MAXF]; /* the key was there with an empty value */
+    const char *comp;             /* "pipe P1" */
+    const char *def_comp;         /* "defaults.pipe": names values taken from the defaults */
+} rec;
+
+/* The component an error on field i belongs to: a value taken from `defaults:` is reported
+ * once, under the defaults' name, not once per component that uses it. */
+static const char *rc(const rec *r, size_t i)
+{
+    return r->from_default[i] && r->def_comp ? r->def_comp : r->comp;
+}
+
+static const char *const w_study[] = {"steady", "series", "transient", NULL};
+static const char *const w_friction[] = {"colebrook", "swamee_jain", NULL};
+static const char *const w_laying[] = {"above_ground", "buried", NULL};
+static const char *const w_valve[] = {"pressure_reducing", "check", "throttle", NULL};
+static const char *const w_source[] = {"fixed_pressure", "fixed_flow", NULL};
+static const char *const w_medium[] = {"steam", "water", NULL};
+static const char *const w_consumer[] = {"steam", "heat", NULL};
+
+enum { T_DHSIM, T_NAME, T_DESCRIPTION, T_AMBIENT, T_STUDY, T_DEFAULTS, T_NODES, T_PIPES,
+       T_VALVES, T_PUMPS, T_SOURCES, T_CONSUMERS, T_SUBSTATIONS, T_N };
+static const field top_fields[T_N] = {
+    [T_DHSIM] = {"dhsim", FT_INT, 0, F_REQ | F_POS, NULL, 0},
+    [T_NAME] = {"name", FT_STR, 0, 0, NULL, 0},
+    [T_DESCRIPTION] = {"description", FT_STR, 0, 0, NULL, 0},
+    [T_AMBIENT] = {"ambient", FT_ANY, 0, 0, NULL, 0},
+    [T_STUDY] = {"study", FT_ANY, 0, 0, NULL, 0},
+    [T_DEFAULTS] = {"defaults", FT_ANY, 0, 0, NULL, 0},
+    [T_NODES] = {"nodes", FT_ANY, 0, F_REQ, NULL, 0},
+    [T_PIPES] = {"pipes", FT_ANY, 0, 0, NULL, 0},
+    [T_VALVES] = {"valves", FT_ANY, 0, 0, NULL, 0},
+    [T_PUMPS] = {"pumps", FT_ANY, 0, 0, NULL, 0},
+    [T_SOURCES] = {"sources", FT_ANY, 0, 0, NULL, 0},
+    [T_CONSUMERS] = {"consumers", FT_ANY, 0, 0, NULL, 0},
+    [T_SUBSTATIONS] = {"substations", FT_ANY, 0, 0, NULL, 0},
+};
+
+enum { A_AIR, A_SOIL, A_PATM, A_WIND, A_N };
+static const field ambient_fields[A_N] = {
+    [A_AIR] = {"air", FT_QTY, DH_Q_TEMPERATURE, F_ABS, NULL, 0},
+    [A_SOIL] = {"soil", FT_QTY, DH_Q_TEMPERATURE, F_ABS, NULL, 0},
+    [A_PATM] = {"atmospheric_pressure", FT_QTY, DH_Q_PRESSURE, F_POS, NULL, 0},
+    [A_WIND] = {"wind", FT_QTY, DH_Q_VELOCITY, F_NONNEG, NULL, 0},
+};
+
+enum { S_TYPE, S_FRICTION, S_TOL, S_MAXIT, S_VSTEAM, S_VWATER, S_N };
+static const field study_fields[S_N] = {
+    [S_TYPE] = {"type", FT_ENUM, 0, 0, w_study, 0},
+    [S_FRICTION] = {"friction", FT_ENUM, 0, 0, w_friction, 0},
+    [S_TOL] = {"tolerance", FT_NUM, 0, F_POS, NULL, 0.1},
+    [S_MAXIT] = {"max_iterations", FT_INT, 0, F_POS, NULL, 100000},
+    [S_VSTEAM] = {"max_steam_velocity", FT_QTY, DH_Q_VELOCITY, F_NONNEG, NULL, 0},
+    [S_VWATER] = {"max_water_velocity", FT_QTY, DH_Q_VELOCITY, F_NONNEG, NULL, 0},
+};
+
+enum { N_ID, N_X, N_Y, N_Z, N_N };
+static const field node_fields[N_N] = {
+    [N_ID] = {"id", FT_STR, 0, F_REQ | F_NODEF, NULL, 0},
+    [N_X] = {"x", FT_QTY, DH_Q_LENGTH, 0, NULL, 0},
+    [N_Y] = {"y", FT_QTY, DH_Q_LENGTH, 0, NULL, 0},
+    [N_Z] = {"z", FT_QTY, DH_Q_LENGTH, 0, NULL, 0},
+};
+
+enum { P_ID, P_FROM, P_TO, P_LENGTH, P_DIAM, P_OUTER, P_ROUGH, P_KSUM, P_LEQ, P_WALL, P_INS,
+       P_LAYING, P_SEGMENTS, P_N };
+static const field pipe_fields[P_N] = {
+    [P_ID] = {"id", FT_STR, 0, F_REQ | F_NODEF, NULL, 0},
+    [P_FROM] = {"from", FT_STR, 0, F_REQ | F_NODEF, NULL, 0},
+    [P_TO] = {"to", FT_STR, 0, F_REQ | F_NODEF, NULL, 0},
+    [P_LENGTH] = {"length", FT_QTY, DH_Q_LENGTH, F_REQ | F_POS, NULL, 0},
+    [P_DIAM] = {"diameter", FT_DIAM, DH_Q_LENGTH, F_REQ | F_POS, NULL, 0},
+    [P_OUTER] = {"outer_diameter", FT_QTY, DH_Q_LENGTH, F_POS, NULL, 0},
+    [P_ROUGH] = {"roughness", FT_QTY, DH_Q_LENGTH, F_REQ | F_NONNEG, NULL, 0},
+    [P_KSUM] = {"local_loss", FT_NUM, 0, F_NONNEG, NULL, 0},
+    [P_LEQ] = {"equivalent_length", FT_QTY, DH_Q_LENGTH, F_NONNEG, NULL, 0},
+    [P_WALL] = {"wall_conductivity", FT_QTY, DH_Q_CONDUCTIVITY, F_POS, NULL, 0},
+    [P_INS] = {"insulation", FT_ANY, 0, 0, NULL, 0},
+    [P_LAYING] = {"laying", FT_ANY, 0, 0, NULL, 0},
+    [P_SEGMENTS] = {"segments", FT_INT, 0, F_POS, NULL, 100000},
+};
+
+enum { I_THICK, I_COND, I_N };
+static const field layer_fields[I_N] = {
+    [I_THICK] = {"thickness", FT_QTY, DH_Q_LENGTH, F_REQ | F_POS, NULL, 0},
+    [I_COND] = {"conductivity", FT_QTY, DH_Q_CONDUCTIVITY, F_REQ | F_POS, NULL, 0},
+};
+
+enum { L_TYPE, L_SURF, L_DEPTH, L_SOIL, L_PAIR, L_SPACING, L_N };
+static const field laying_fields[L_N] = {
+    [L_TYPE] = {"type", FT_ENUM, 0, 0, w_laying, 0},
+    [L_SURF] = {"surface_coefficient", FT_QTY, DH_Q_HEAT_TRANSFER, F_POS, NULL, 0},
+    [L_DEPTH] = {"depth", FT_QTY, DH_Q_LENGTH, F_POS, NULL, 0},
+    [L_SOIL] = {"soil_conductivity", FT_QTY, DH_Q_CONDUCTIVITY, F_POS, NULL, 0},
+    [L_PAIR] = {"pair", FT_STR, 0, F_NODEF, NULL, 0},
+    [L_SPACING] = {"spacing", FT_QTY, DH_Q_LENGTH, F_POS, NULL, 0},
+};
+
+enum { V_ID, V_TYPE, V_FROM, V_TO, V_SETPOINT, V_DIAM, V_KV, V_ZETA, V_OPENING, V_N };
+static const field valve_fields[V_N] = {
+    [V_ID] = {"id", FT_STR, 0, F_REQ | F_NODEF, NULL, 0},
+    [V_TYPE] = {"type", FT_ENUM, 0, F_REQ, w_valve, 0},
+    [V_FROM] = {"from", FT_STR, 0, F_REQ | F_NODEF, NULL, 0},
+    [V_TO] = {"to", FT_STR, 0, F_REQ | F_NODEF, NULL, 0},
+    [V_SETPOINT] = {"setpoint", FT_QTY, DH_Q_PRESSURE, F_POS, NULL, 0},
+    [V_DIAM] = {"diameter", FT_DIAM, DH_Q_LENGTH, F_POS, NULL, 0},
+    [V_KV] = {"kv", FT_KV, DH_Q_VOLUME_FLOW, F_POS, NULL, 0},
+    [V_ZETA] = {"zeta", FT_NUM, 0, F_NONNEG, NULL, 0},
+    [V_OPENING] = {"opening", FT_NUM, 0, F_UNIT, NULL, 0},
+};
+
+enum { U_ID, U_FROM, U_TO, U_CURVE, U_SPEED, U_N };
+static const field pump_fields[U_N] = {
+    [U_ID] = {"id", FT_STR, 0, F_REQ | F_NODEF, NULL, 0},
+    [U_FROM] = {"from", FT_STR, 0, F_REQ | F_NODEF, NULL, 0},
+    [U_TO] = {"to", FT_STR, 0, F_REQ | F_NODEF, NULL, 0},
+    [U_CURVE] = {"curve", FT_ANY, 0, F_REQ, NULL, 0},
+    [U_SPEED] = {"speed", FT_NUM, 0, F_POS, NULL, 0},
+};
+
+enum { SO_ID, SO_NODE, SO_TYPE, SO_MEDIUM, SO_P, SO_T, SO_M, SO_N };
+static const field source_fields[SO_N] = {
+    [SO_ID] = {"id", FT_STR, 0, F_REQ | F_NODEF, NULL, 0},
+    [SO_NODE] = {"node", FT_STR, 0, F_REQ | F_NODEF, NULL, 0},
+    [SO_TYPE] = {"type", FT_ENUM, 0, 0, w_source, 0},
+    [SO_MEDIUM] = {"medium", FT_ENUM, 0, F_REQ, w_medium, 0},
+    [SO_P] = {"pressure", FT_QTY, DH_Q_PRESSURE, F_POS, NULL, 0},
+    [SO_T] = {"temperature", FT_QTY, DH_Q_TEMPERATURE, F_REQ | F_ABS, NULL, 0},
+    [SO_M] = {"mass_flow", FT_QTY, DH_Q_MASS_FLOW, F_POS, NULL, 0},
+};
+
+enum { C_ID, C_NODE, C_GROUP, C_TYPE, C_DEMAND, C_RETURN, C_TSUP, C_TRET, C_PMIN, C_TMIN,
+       C_DRY, C_N };
+static const field consumer_fields[C_N] = {
+    [C_ID] = {"id", FT_STR, 0, F_REQ | F_NODEF, NULL, 0},
+    [C_NODE] = {"node", FT_STR, 0, F_REQ | F_NODEF, NULL, 0},
+    [C_GROUP] = {"group", FT_STR, 0, 0, NULL, 0},
+    [C_TYPE] = {"type", FT_ENUM, 0, F_REQ, w_consumer, 0},
+    [C_DEMAND] = {"demand", FT_ANY, 0, F_REQ, NULL, 0},
+    [C_RETURN] = {"return_node", FT_STR, 0, F_NODEF, NULL, 0},
+    [C_TSUP] = {"supply_temperature", FT_QTY, DH_Q_TEMPERATURE, F_ABS, NULL, 0},
+    [C_TRET] = {"return_temperature", FT_QTY, DH_Q_TEMPERATURE, F_ABS, NULL, 0},
+    [C_PMIN] = {"min_pressure", FT_QTY, DH_Q_PRESSURE, F_POS, NULL, 0},
+    [C_TMIN] = {"min_temperature", FT_QTY, DH_Q_TEMPERATURE, F_ABS, NULL, 0},
+    [C_DRY] = {"require_dry", FT_BOOL, 0, 0, NULL, 0},
+};
+
+enum { X_ID, X_STEAM, X_IN, X_OUT, X_TSUP, X_TCOND, X_QMAX, X_N };
+static const field substation_fields[X_N] = {
+    [X_ID] = {"id", FT_STR, 0, F_REQ | F_NODEF, NULL, 0},
+    [X_STEAM] = {"steam_node", FT_STR, 0, F_REQ | F_NODEF, NULL, 0},
+    [X_IN] = {"water_in", FT_STR, 0, F_REQ | F_NODEF, NULL, 0},
+    [X_OUT] = {"water_out", FT_STR, 0, F_REQ | F_NODEF, NULL, 0},
+    [X_TSUP] = {"supply_temperature", FT_QTY, DH_Q_TEMPERATURE, F_REQ | F_ABS, NULL, 0},
+    [X_TCOND] = {"condensate_temperature", FT_QTY, DH_Q_TEMPERATURE, F_REQ | F_ABS, NULL, 0},
+    [X_QMAX] = {"max_heat", FT_QTY, DH_Q_POWER, F_NONNEG, NULL, 0},
+};
+
+/* Component kinds: the table key, the singular used in messages and in `defaults:`. */
+typedef enum kind { K_NODE, K_PIPE, K_VALVE, K_PUMP, K_SOURCE, K_CONSUMER, K_SUBSTATION, K_N } kind;
+static const char *const kind_name[K_N] = {"node", "pipe", "valve", "pump",
+                                           "source", "consumer", "substation"};
+static const char *const kind_table[K_N] = {"nodes", "pipes", "valves", "pumps",
+                                            "sources", "consumers", "substations"};
+
+typedef struct bctx {
+    case_ctx *ctx;
+    dh_netbuild *b;
+    const cv_node *defaults[K_N]; /* the `defaults.<kind>` mappings */
+    bool defaults_mode;           /* checking `defaults:` itself: no required keys, no builder */
+} bctx;
+
+/* ---- checking a mapping against its table ------------------------------------------------ */
+
+static void list_words(char *buf, size_t size, const char *const *words)
+{
+    size_t off = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; words[i] && off < size; i++) {
+        int n = snprintf(buf + off, size - off, "%s%s", i ? ", " : "", words[i]);
+        if (n < 0) break;
+        off += (size_t)n;
+    }
+}
+
+static bool rec_read(case_ctx *ctx, rec *r, const cv_node *map, const field *f, size_t nf,
+                     const cv_node *defaults, const char *def_comp, const char *comp,
+                     bool defaults_mode)
+{
+    memset(r, 0, sizeof *r);
+    r->ctx = ctx;
+    r->f = f;
+    r->nf = nf;
+    r->map = map;
+    r->comp = comp;
+    r->def_comp = def_comp;
+    if (map->kind != CV_MAP) {
+        case_error(ctx, DH_ERR_INPUT, &map->pos, comp, "expected a mapping (key: value), got %s",
+                   cv_kind_text(map->kind));
+        return false;
+    }
+    const char *keys[MAXF];
+    for (size_t i = 0; i < nf; i++) keys[i] = f[i].key;
+    for (size_t k = 0; k < map->n; k++) {
+        const cv_pair *p = &map->pairs[k];
+        size_t i = 0;
+        while (i < nf && strcmp(f[i].key, p->key)) i++;
+        if (i == nf) {
+            if (!strcmp(p->key, "<<")) {
+                case_error(ctx, DH_ERR_INPUT, &p->key_pos, comp,
+                           "merge keys ('<<') are not supported; use the 'defaults' section");
+                continue;
+            }
+            const char *hint = dh_str_suggest(p->key, keys, nf);
+            case_error(ctx, DH_ERR_INPUT, &p->key_pos, comp, "unknown key '%s'%s%s%s", p->key,
+                       hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
+            continue;
+        }
+        if (r->v[i] || r->null_at[i]) {
+            const dh_srcpos *first = r->v[i] ? &r->v[i]->pos : &r->null_at[i]->pos;
+            case_error(ctx, DH_ERR_INPUT, &p->key_pos, comp,
+                       "duplicate key '%s' (first given at line %d)", p->key, first->line);
+            continue;
+        }
+        if (defaults_mode && (f[i].flags & F_NODEF)) {
+            case_error(ctx, DH_ERR_INPUT, &p->key_pos, comp, "'%s' cannot have a default",
+                       p->key);
+            continue;
+        }
+        if (p->value->kind == CV_NULL)
+            r->null_at[i] = p->value;
+        else
+            r->v[i] = p->value;
+    }
+    if (defaults && defaults->kind == CV_MAP) {
+        for (size_t i = 0; i < nf; i++) {
+            if (r->v[i] || r->null_at[i] || (f[i].flags & F_NODEF)) continue;
+            const cv_pair *p = cv_map_find(defaults, f[i].key);
+            if (p && p->value->kind != CV_NULL) {
+                r->v[i] = p->value;
+                r->from_default[i] = true;
+            }
+        }
+    }
+    if (!defaults_mode) {
+        for (size_t i = 0; i < nf; i++) {
+            if (!(f[i].flags & F_REQ) || r->v[i]) continue;
+            if (r->null_at[i])
+                case_error(ctx, DH_ERR_INPUT, &r->null_at[i]->pos, comp, "'%s' has no value",
+                           f[i].key);
+            else
+                case_error(ctx, DH_ERR_INPUT, &map->pos, comp, "missing required key '%s'",
+                           f[i].key);
+        }
+    }
+    return true;
+}
+
+/* Reports a conditional requirement ("'setpoint' is required for pressure_reducing valves"). */
+static void rec_missing(rec *r, size_t i, const char *why)
+{
+    if (r->null_at[i])
+        case_error(r->ctx, DH_ERR_INPUT, &r->null_at[i]->pos, r->comp, "'%s' has no value (%s)",
+                   r->f[i].key, why);
+    else
+        case_error(r->ctx, DH_ERR_INPUT, &r->map->pos, r->comp, "missing required key '%s' (%s)",
+                   r->f[i].key, why);
+}
+
+/* Reports a key given where it does not apply (only when given here, not by defaults). */
+static void rec_not_here(rec *r, size_t i, const char *why)
+{
+    if (!r->v[i] || r->from_default[i]) return;
+    case_error(r->ctx, DH_ERR_INPUT, &r->v[i]->pos, r->comp, "'%s' %s", r->f[i].key, why);
+}
+
+static bool rec_has(const rec *r, size_t i) { return r->v[i] != NULL; }
+
+/* ---- typed getters: each converts, checks the range and reports at the value ---------------- */
+
+static const cv_node *rec_scalar(rec *r, size_t i)
+{
+    const cv_node *n = r->v[i];
+    if (!n) return NULL;
+    if (n->kind != CV_SCALAR) {
+        case_error(r->ctx, DH_ERR_INPUT, &n->pos, rc(r, i), "'%s' must be a single value, not %s",
+                   r->f[i].key, cv_kind_text(n->kind));
+        return NULL;
+    }
+    return n;
+}
+
+/* A plain decimal number, nothing else ("12", "-3.5e2"). */
+static bool bare_number(const char *s, double *v)
+{
+    while (isspace((unsigned char)*s)) s++;
+    if (!*s) return false;
+    char *end;
+    errno = 0;
+    double d = strtod(s, &end);
+    if (end == s) return false;
+    while (isspace((unsigned char)*end)) end++;
+    if (*end) return false;
+    /* strtod also reads "inf", "nan" and hexadecimal: not numbers in a case file */
+    for (const char *c = s; c < end; c++)
+        if (isalpha((unsigned char)*c) && *c != 'e' && *c != 'E') return false;
+    *v = d;
+    return true;
+}
+
+static bool check_range(rec *r, size_t i, const cv_node *n, double v)
+{
+    const field *f = &r->f[i];
+    const char *msg = NULL;
+    if (!isfinite(v))
+        msg = "must be a finite number";
+    else if ((f->flags & F_ABS) && v <= 0)
+        msg = "is at or below absolute zero";
+    else if ((f->flags & F_POS) && v <= 0)
+        msg = "must be positive";
+    else if ((f->flags & F_NONNEG) && v < 0)
+        msg = "must not be negative";
+    else if ((f->flags & F_UNIT) && (v < 0 || v > 1))
+        msg = "must lie between 0 and 1";
+    else if (f->max > 0 && v > f->max)
+        msg = "is too large";
+    if (!msg) return true;
+    if (f->max > 0 && v > f->max)
+        case_error(r->ctx, DH_ERR_INPUT, &n->pos, rc(r, i), "'%s' %s (at most %g), got '%s'",
+                   f->key, msg, f->max, n->text);
+    else
+        case_error(r->ctx, DH_ERR_INPUT, &n->pos, rc(r, i), "'%s' %s, got '%s'", f->key, msg,
+                   n->text);
+    return false;
+}
+
+/* A number with a unit as quantity q. A CSV cell that is a bare number takes its column's
+ * unit. */
+static bool parse_qty(rec *r, size_t i, const cv_node *n, dh_quantity q, double *out)
+{
+    case_ctx *ctx = r->ctx;
+    dh_error e;
+    dh_error_clear(&e);
+    double si = 0, bare;
+    dh_status st;
+    if (n->unit && bare_number(n->text, &bare))
+        st = dh_units_convert(ctx->units, bare, n->unit, q, ctx->p_atm, &si, &n->pos, &e);
+    else
+        st = dh_units_parse(ctx->units, n->text, q, ctx->p_atm, &si, &n->pos, &e);
+    if (st != DH_OK) {
+        if (!e.message[0])
+            dh_error_set(&e, DH_ERR_UNITS, &n->pos, NULL, "cannot read '%s' as a %s", n->text,
+                         dh_quantity_name(q));
+        if (!e.file[0]) snprintf(e.file, sizeof e.file, "%s", n->pos.file ? n->pos.file : "");
+        if (e.line == 0) e.line = n->pos.line, e.col = n->pos.col;
+        case_error_rec(ctx, &e, rc(r, i), r->f[i].key);
+        return false;
+    }
+    if (!check_range(r, i, n, si)) return false;
+    *out = si;
+    return true;
+}
+
+static bool get_qty(rec *r, size_t i, double *out)
+{
+    const cv_node *n = rec_scalar(r, i);
+    return n && parse_qty(r, i, n, r->f[i].q, out);
+}
+
+static bool get_num(rec *r, size_t i, double *out)
+{
+    const cv_node *n = rec_scalar(r, i);
+    if (!n) return false;
+    double v;
+    if (bare_number(n->text, &v)) {
+        if (!check_range(r, i, n, v)) return false;
+        *out = v;
+        return true;
+    }
+    return parse_qty(r, i, n, DH_Q_DIMENSIONLESS, out); /* "80 %" */
+}
+
+static bool get_int(rec *r, size_t i, long *out)
+{
+    const cv_node *n = rec_scalar(r, i);
+    if (!n) return false;
+    char *end;
+    errno = 0;
+    long v = strtol(n->text, &end, 10);
+    while (end != n->text && isspace((unsigned char)*end)) end++;
+    if (end == n->text || *end || errno) {
+        case_error(r->ctx, DH_ERR_INPUT, &n->pos, rc(r, i), "'%s' must be a whole number, got '%s'",
+                   r->f[i].key, n->text);
+        return false;
+    }
+    if (!check_range(r, i, n, (double)v)) return false;
+    *out = v;
+    return true;
+}
+
+static bool get_str(rec *r, size_t i, const char **out)
+{
+    const cv_node *n = rec_scalar(r, i);
+    if (!n) return false;
+    if (!n->text[0]) {
+        case_error(r->ctx, DH_ERR_INPUT, &n->pos, rc(r, i), "'%s' is empty", r->f[i].key);
+        return false;
+    }
+    *out = n->text;
+    return true;
+}
+
+static bool get_enum(rec *r, size_t i, int *out)
+{
+    const cv_node *n = rec_scalar(r, i);
+    if (!n) return false;
+    const char *const *w = r->f[i].words;
+    size_t nw = 0;
+    for (; w[nw]; nw++)
+        if (!strcmp(w[nw], n->text)) {
+            *out = (int)nw;
+            return true;
+        }
+    char list[256];
+    list_words(list, sizeof list, w);
+    const char *hint = dh_str_suggest(n->text, w, nw);
+    if (hint)
+        case_error(r->ctx, DH_ERR_INPUT, &n->pos, rc(r, i),
+                   "unknown %s '%s' (did you mean '%s'?); expected one of: %s", r->f[i].key,
+                   n->text, hint, list);
+    else
+        case_error(r->ctx, DH_ERR_INPUT, &n->pos, rc(r, i),
+                   "unknown %s '%s'; expected one of: %s", r->f[i].key, n->text, list);
+    return false;
+}
+
+static bool get_bool(rec *r, size_t i, bool *out)
+{
+    const cv_node *n = rec_scalar(r, i);
+    if (!n) return false;
+    static const char *const yes[] = {"true", "True", "TRUE"}, *const no[] = {"false", "False", "FALSE"};
+    for (int k = 0; k < 3; k++) {
+        if (!strcmp(n->text, yes[k])) return *out = true, true;
+        if (!strcmp(n->text, no[k])) return *out = false, true;
+    }
+    case_error(r->ctx, DH_ERR_INPUT, &n->pos, rc(r, i), "'%s' must be true or false, got '%s'",
+               r->f[i].key, n->text);
+    return false;
+}
+
+/* "DN300" (nominal size: bore and outside diameter from the standard-wall steel pipe table),
+ * a bare number in a CSV column headed "[DN]", or an inner diameter with a length unit. */
+static bool get_diam(rec *r, size_t i, double *inner, double *outer)
+{
+    const cv_node *n = rec_scalar(r, i);
+    if (!n) return false;
+    const char *s = n->text;
+    double bare;
+    bool dn_text = (s[0] == 'D' || s[0] == 'd') && (s[1] == 'N' || s[1] == 'n');
+    bool dn_col = n->unit && !strcmp(n->unit, "DN") && bare_number(s, &bare);
+    if (dn_text || dn_col) {
+        char buf[64];
+        snprintf(buf, sizeof buf, "%s%.40s", dn_col ? "DN" : "", s);
+        double di = 0, dout = 0;
+        dh_error e;
+        dh_error_clear(&e);
+        if (dh_dn_parse(buf, &di, &dout, &n->pos, &e) != DH_OK) {
+            if (!e.file[0]) snprintf(e.file, sizeof e.file, "%s", n->pos.file ? n->pos.file : "");
+            if (e.line == 0) e.line = n->pos.line, e.col = n->pos.col;
+            case_error_rec(r->ctx, &e, rc(r, i), r->f[i].key);
+            return false;
+        }
+        *inner = di;
+        if (outer) *outer = dout;
+        return true;
+    }
+    if (bare_number(s, &bare) && !n->unit) {
+        case_error(r->ctx, DH_ERR_INPUT, &n->pos, rc(r, i),
+                   "'%s' needs a unit ('309.7 mm') or a nominal size ('DN300'), got '%s'",
+                   r->f[i].key, s);
+        return false;
+    }
+    if (!parse_qty(r, i, n, DH_Q_LENGTH, inner)) return false;
+    if (outer) *outer = 0;
+    return true;
+}
+
+/* Valve flow coefficient Kv: m3/h of water at 1 bar pressure drop (IEC 60534). A bare number
+ * is in m3/h as catalogues print it; with a unit it is a volume flow converted to m3/h. */
+static bool get_kv(rec *r, size_t i, double *kv_m3h)
+{
+    const cv_node *n = rec_scalar(r, i);
+    if (!n) return false;
+    double v;
+    if (!n->unit && bare_number(n->text, &v)) {
+        if (!check_range(r, i, n, v)) return false;
+        *kv_m3h = v;
+        return true;
+    }
+    if (!parse_qty(r, i, n, DH_Q_VOLUME_FLOW, &v)) return false;
+    *kv_m3h = v * 3600.0;
+    return true;
+}
+
+/* Checks any scalar field by its type (for values whose use is decided elsewhere). */
+static void check_scalar_field(rec *r, size_t i)
+{
+    double d;
+    long l;
+    const char *s;
+    int e;
+    bool b;
+    if (!r->v[i]) return;
+    switch (r->f[i].type) {
+    case FT_QTY: get_qty(r, i, &d); break;
+    case FT_NUM: get_num(r, i, &d); break;
+    case FT_INT: get_int(r, i, &l); break;
+    case FT_STR: get_str(r, i, &s); break;
+    case FT_ENUM: get_enum(r, i, &e); break;
+    case FT_BOOL: get_bool(r, i, &b); break;
+    case FT_DIAM: get_diam(r, i, &d, NULL); break;
+    case FT_KV: get_kv(r, i, &d); break;
+    case FT_ANY: break;
+    }
+}
+
+/* ---- component names ------------------------------------------------------------------------ */
+
+/* "pipe P1", or "pipe #3" (the third item of the table) when the id is missing. */
+static void comp_name(char *buf, size_t size, const char *kind_word, const cv_node *map,
+                      size_t index)
+{
+    const cv_pair *p = cv_map_find(map, "id");
+    if (p && p->value->kind == CV_SCALAR && p->value->text[0])
+        snprintf(buf, size, "%s %s", kind_word, p->value->text);
+    else
+        snprintf(buf, size, "%s #%zu", kind_word, index + 1);
+}
+
+static dh_srcpos pos_of(const rec *r, size_t i)
+{
+    return r->v[i] ? r->v[i]->pos : r->map->pos;
+}
+
+/* Opens an item of component kind k: its name for messages, its mapping checked against the
+ * kind's table, the gaps filled from `defaults.<kind>`. comp and def_comp (DH_ERROR_COMP_MAX
+ * bytes) must outlive the record. */
+static bool open_comp(bctx *bc, rec *r, kind k, const cv_node *map, size_t index, const field *f,
+                      size_t nf, char *comp, char *def_comp)
+{
+    snprintf(def_comp, DH_ERROR_COMP_MAX, "defaults.%s", kind_name[k]);
+    if (bc->defaults_mode)
+        snprintf(comp, DH_ERROR_COMP_MAX, "%s", def_comp);
+    else
+        comp_name(comp, DH_ERROR_COMP_MAX, kind_name[k], map, index);
+    return rec_read(bc->ctx, r, map, f, nf, bc->defaults_mode ? NULL : bc->defaults[k], def_comp,
+                    comp, bc->defaults_mode);
+}
+
+/* ---- pipes ---------------------------------------------------------------------------------- */
+
+/* Insulation layers from the wall outwards. Returns the count (layers malloc'ed into *out). */
+static size_t read_insulation(bctx *bc, rec *r, dh_insulation_layer **out)
+{
+    *out = NULL;
+    const cv_node *n = r->v[P_INS];
+    if (!n) return 0;
+    if (n->kind != CV_SEQ) {
+        case_error(bc->ctx, DH_ERR_INPUT, &n->pos, rc(r, P_INS),
+                   "'insulation' must be a list of layers ({thickness, conductivity}), not %s",
+                   cv_kind_text(n->kind));
+        return 0;
+    }
+    dh_insulation_layer *ly = calloc(n->n ? n->n : 1, sizeof *ly);
+    if (!ly) {
+        case_error(bc->ctx, DH_ERR_NOMEM, NULL, NULL, "out of memory");
+        return 0;
+    }
+    size_t k = 0;
+    for (size_t j = 0; j < n->n; j++) {
+        char comp[DH_ERROR_COMP_MAX];
+        snprintf(comp, sizeof comp, "%s: insulation layer %zu", rc(r, P_INS), j + 1);
+        rec lr;
+        if (!rec_read(bc->ctx, &lr, n->items[j], layer_fields, I_N, NULL, NULL, comp, false))
+            continue;
+        double t = 0, c = 0;
+        bool ok = rec_has(&lr, I_THICK) && get_qty(&lr, I_THICK, &t);
+        ok = (rec_has(&lr, I_COND) && get_qty(&lr, I_COND, &c)) && ok;
+        if (ok) ly[k++] = (dh_insulation_layer){t, c};
+    }
+    *out = ly;
+    return k;
+}
+
+/* `laying:` as a word (above_ground, buried) or a mapping; the pipe's own laying takes the
+ * values it lacks from defaults.pipe.laying when both are of the same type. */
+static void read_laying(bctx *bc, rec *r, const cv_node *defaults, dh_pipe_spec *s)
+{
+    case_ctx *ctx = bc->ctx;
+    const cv_node *n = r->v[P_LAYING];
+    const cv_node *def = NULL;
+    if (r->from_default[P_LAYING]) {
+        def = n; /* the default laying itself: read it as the pipe's */
+    } else if (defaults && defaults->kind == CV_MAP) {
+        const cv_pair *p = cv_map_find(defaults, "laying");
+        if (p) def = p->value;
+    }
+    if (!n) return; /* above ground (spec default) */
+    char comp[DH_ERROR_COMP_MAX], def_comp[DH_ERROR_COMP_MAX];
+    snprintf(comp, sizeof comp, "%s: laying", rc(r, P_LAYING));
+    snprintf(def_comp, sizeof def_comp, "%s: laying", r->def_comp ? r->def_comp : r->comp);
+    /* the word form */
+    cv_node tmp_map, tmp_val;
+    cv_pair tmp_pair;
+    if (n->kind == CV_SCALAR) {
+        memset(&tmp_map, 0, sizeof tmp_map);
+        tmp_map.kind = CV_MAP;
+        tmp_map.pos = n->pos;
+        tmp_val = *n;
+        tmp_pair = (cv_pair){"type", n->pos, &tmp_val};
+        tmp_map.pairs = &tmp_pair;
+        tmp_map.n = tmp_map.cap = 1;
+        n = &tmp_map;
+    }
+    /* defaults fill in only for the same type */
+    const cv_node *def_map = def && def != n && def->kind == CV_MAP ? def : NULL;
+    if (def_map) {
+        const cv_pair *tn = cv_map_find(n, "type"), *td = cv_map_find(def_map, "type");
+        if (tn && td && tn->value->kind == CV_SCALAR && td->value->kind == CV_SCALAR &&
+            strcmp(tn->value->text, td->value->text))
+            def_map = NULL;
+    }
+    rec lr;
+    if (!rec_read(ctx, &lr, n, laying_fields, L_N, def_map, def_comp, comp, bc->defaults_mode))
+        return;
+    int type = DH_LAYING_ABOVE_GROUND;
+    if (rec_has(&lr, L_TYPE)) {
+        if (!get_enum(&lr, L_TYPE, &type)) return;
+    } else if (bc->defaults_mode) {
+        /* a default laying without a type: each pipe's own type decides what applies */
+        for (size_t i = 0; i < L_N; i++) check_scalar_field(&lr, i);
+        return;
+    } else {
+        rec_missing(&lr, L_TYPE, "above_ground or buried");
+        return;
+    }
+    s->laying = (dh_laying)type;
+    if (type == DH_LAYING_ABOVE_GROUND) {
+        if (rec_has(&lr, L_SURF)) get_qty(&lr, L_SURF, &s->surface_coefficient);
+        rec_not_here(&lr, L_DEPTH, "applies only to buried pipes");
+        rec_not_here(&lr, L_SOIL, "applies only to buried pipes");
+        rec_not_here(&lr, L_PAIR, "applies only to buried pipes");
+        rec_not_here(&lr, L_SPACING, "applies only to buried pipes");
+        return;
+    }
+    rec_not_here(&lr, L_SURF, "applies only to above-ground pipes");
+    if (rec_has(&lr, L_DEPTH))
+        get_qty(&lr, L_DEPTH, &s->depth);
+    else if (!bc->defaults_mode)
+        rec_missing(&lr, L_DEPTH, "buried pipes need the depth of their axis");
+    if (rec_has(&lr, L_SOIL))
+        get_qty(&lr, L_SOIL, &s->soil_conductivity);
+    else if (!bc->defaults_mode)
+        rec_missing(&lr, L_SOIL, "buried pipes need the soil's thermal conductivity");
+    if (rec_has(&lr, L_PAIR) && get_str(&lr, L_PAIR, &s->pair)) s->pair_pos = pos_of(&lr, L_PAIR);
+    if (rec_has(&lr, L_SPACING)) {
+        get_qty(&lr, L_SPACING, &s->pair_spacing);
+        if (!rec_has(&lr, L_PAIR) && !bc->defaults_mode && !lr.from_default[L_SPACING])
+            rec_not_here(&lr, L_SPACING, "needs 'pair' (the other pipe of the pair)");
+    } else if (rec_has(&lr, L_PAIR) && !bc->defaults_mode) {
+        rec_missing(&lr, L_SPACING, "the centre-to-centre distance of the pair");
+    }
+}
+
+static void read_pipe(bctx *bc, const cv_node *map, size_t index)
+{
+    case_ctx *ctx = bc->ctx;
+    const cv_node *defaults = bc->defaults[K_PIPE];
+    char comp[DH_ERROR_COMP_MAX], def_comp[DH_ERROR_COMP_MAX];
+    rec r;
+    if (!open_comp(bc, &r, K_PIPE, map, index, pipe_fields, P_N, comp, def_comp)) return;
+    dh_pipe_spec s;
+    dh_pipe_spec_init(&s);
+    s.pos = map->pos;
+    bool ids = true;
+    if (!bc->defaults_mode) {
+        ids = get_str(&r, P_ID, &s.id) & get_str(&r, P_FROM, &s.from) & get_str(&r, P_TO, &s.to);
+        s.from_pos = pos_of(&r, P_FROM);
+        s.to_pos = pos_of(&r, P_TO);
+    }
+    bool have_len = rec_has(&r, P_LENGTH) && get_qty(&r, P_LENGTH, &s.length);
+    bool have_d = rec_has(&r, P_DIAM) && get_diam(&r, P_DIAM, &s.diameter, &s.outer_diameter);
+    (void)have_len;
+    if (rec_has(&r, P_OUTER)) {
+        double od;
+        if (get_qty(&r, P_OUTER, &od)) {
+            if (have_d && od <= s.diameter)
+                case_error(ctx, DH_ERR_INPUT, &r.v[P_OUTER]->pos, comp,
+                           "'outer_diameter' (%g mm) must exceed the inner diameter (%g mm)",
+                           od * 1e3, s.diameter * 1e3);
+            else
+                s.outer_diameter = od;
+        }
+    }
+    bool have_rough = rec_has(&r, P_ROUGH) && get_qty(&r, P_ROUGH, &s.roughness);
+    if (rec_has(&r, P_KSUM)) get_num(&r, P_KSUM, &s.local_loss);
+    if (rec_has(&r, P_LEQ)) {
+        double le;
+        if (rec_has(&r, P_KSUM) && !r.from_default[P_KSUM] && !r.from_default[P_LEQ]) {
+            case_error(ctx, DH_ERR_INPUT, &r.v[P_LEQ]->pos, comp,
+                       "give either 'local_loss' or 'equivalent_length', not both");
+        } else if (get_qty(&r, P_LEQ, &le) && have_d && have_rough && !bc->defaults_mode) {
+            /* Fittings as an equivalent length of straight pipe -> sum of K, with the friction
+             * factor of fully rough flow (Colebrook-White as Re -> inf, von Karman):
+             *   1/sqrt(lambda) = -2 log10(eps / (3.71 D)),   K = lambda Le / D. */
+            if (s.roughness <= 0) {
+                case_error(ctx, DH_ERR_INPUT, &r.v[P_LEQ]->pos, comp,
+                           "'equivalent_length' needs a roughness above zero; give 'local_loss' "
+                           "instead");
+            } else {
+                double x = -2.0 * log10(s.roughness / (3.71 * s.diameter));
+                double lambda = x > 0 ? 1.0 / (x * x) : 0.1;
+                s.local_loss += lambda * le / s.diameter;
+            }
+        }
+    }
+    if (rec_has(&r, P_WALL)) get_qty(&r, P_WALL, &s.wall_conductivity);
+    if (rec_has(&r, P_SEGMENTS)) {
+        long seg;
+        if (get_int(&r, P_SEGMENTS, &seg)) s.segments = (unsigned)seg;
+    }
+    dh_insulation_layer *ly = NULL;
+    s.n_ins = read_insulation(bc, &r, &ly);
+    s.ins = ly;
+    read_laying(bc, &r, defaults, &s);
+    if (!bc->defaults_mode && ids) {
+        dh_error e;
+        if (dh_netbuild_add_pipe(bc->b, &s, &e) != DH_OK) case_error_rec(ctx, &e, NULL, NULL);
+    }
+    free(ly);
+}
+
+/* ---- nodes, valves, pumps, sources, consumers, substations ----------------------------------- */
+
+static void read_node(bctx *bc, const cv_node *map, size_t index)
+{
+    char comp[DH_ERROR_COMP_MAX], def_comp[DH_ERROR_COMP_MAX];
+    rec r;
+    if (!open_comp(bc, &r, K_NODE, map, index, node_fields, N_N, comp, def_comp)) return;
+    dh_node_spec s;
+    memset(&s, 0, sizeof s);
+    s.pos = map->pos;
+    bool ok = bc->defaults_mode || get_str(&r, N_ID, &s.id);
+    if (rec_has(&r, N_X)) get_qty(&r, N_X, &s.x);
+    if (rec_has(&r, N_Y)) get_qty(&r, N_Y, &s.y);
+    if (rec_has(&r, N_Z)) get_qty(&r, N_Z, &s.z);
+    if (!bc->defaults_mode && ok) {
+        dh_error e;
+        if (dh_netbuild_add_node(bc->b, &s, &e) != DH_OK) case_error_rec(bc->ctx, &e, NULL, NULL);
+    }
+}
+
+static void read_valve(bctx *bc, const cv_node *map, size_t index)
+{
+    char comp[DH_ERROR_COMP_MAX], def_comp[DH_ERROR_COMP_MAX];
+    rec r;
+    if (!open_comp(bc, &r, K_VALVE, map, index, valve_fields, V_N, comp, def_comp)) return;
+    dh_valve_spec s;
+    dh_valve_spec_init(&s);
+    s.pos = map->pos;
+    bool ids = true;
+    if (!bc->defaults_mode) {
+        ids = get_str(&r, V_ID, &s.id) & get_str(&r, V_FROM, &s.from) & get_str(&r, V_TO, &s.to);
+        s.from_pos = pos_of(&r, V_FROM);
+        s.to_pos = pos_of(&r, V_TO);
+    }
+    int type = -1;
+    if (rec_has(&r, V_TYPE) && get_enum(&r, V_TYPE, &type)) s.type = (dh_valve_type)type;
+    if (type == DH_VALVE_PRESSURE_REDUCING) {
+        if (rec_has(&r, V_SETPOINT))
+            get_qty(&r, V_SETPOINT, &s.setpoint);
+        else if (!bc->defaults_mode)
+            rec_missing(&r, V_SETPOINT, "the downstream pressure a pressure_reducing valve holds");
+    } else if (type >= 0) {
+        rec_not_here(&r, V_SETPOINT, "applies only to pressure_reducing valves");
+    } else {
+        check_scalar_field(&r, V_SETPOINT);
+    }
+    bool have_d = rec_has(&r, V_DIAM) && get_diam(&r, V_DIAM, &s.diameter, NULL);
+    bool have_kv = rec_has(&r, V_KV) && get_kv(&r, V_KV, &s.kv);
+    bool have_zeta = rec_has(&r, V_ZETA) && get_num(&r, V_ZETA, &s.zeta);
+    if (rec_has(&r, V_OPENING)) get_num(&r, V_OPENING, &s.opening);
+    if (!bc->defaults_mode) {
+        if (!rec_has(&r, V_KV) && !rec_has(&r, V_ZETA))
+            case_error(bc->ctx, DH_ERR_INPUT, &map->pos, comp,
+                       "missing the valve's characteristic: give 'kv', or 'zeta' with 'diameter'");
+        else if (have_zeta && !have_kv && !rec_has(&r, V_DIAM))
+            rec_missing(&r, V_DIAM, "'zeta' refers to the velocity in the valve's bore");
+    }
+    (void)have_d;
+    if (!bc->defaults_mode && ids) {
+        dh_error e;
+        if (dh_netbuild_add_valve(bc->b, &s, &e) != DH_OK) case_error_rec(bc->ctx, &e, NULL, NULL);
+    }
+}
+
+/* Pump curve: [[flow, head], ...] with flow a volume flow and head in m of fluid column,
+ * flows strictly increasing. */
+static size_t read_curve(bctx *bc, rec *r, double **flow, double **head)
+{
+    *flow = *head = NULL;
+    const cv_node *n = r->v[U_CURVE];
+    if (!n) return 0;
+    if (n->kind != CV_SEQ || n->n == 0) {
+        case_error(bc->ctx, DH_ERR_INPUT, &n->pos, rc(r, U_CURVE),
+                   "'curve' must be a list of [flow, head] points, as [[0 m3/h, 45 m], "
+                   "[200 m3/h, 40 m]], not %s",
+                   n->kind == CV_SEQ ? "an empty list" : cv_kind_text(n->kind));
+        return 0;
+    }
+    double *q = calloc(n->n, sizeof *q), *h = calloc(n->n, sizeof *h);
+    if (!q || !h) {
+        free(q);
+        free(h);
+        case_error(bc->ctx, DH_ERR_NOMEM, NULL, NULL, "out of memory");
+        return 0;
+    }
+    static const field pf[2] = {{"curve flow", FT_QTY, DH_Q_VOLUME_FLOW, F_NONNEG, NULL, 0},
+                                {"curve head", FT_QTY, DH_Q_HEAD, F_NONNEG, NULL, 0}};
+    size_t k = 0;
+    bool ok = true;
+    for (size_t j = 0; j < n->n; j++) {
+        const cv_node *pt = n->items[j];
+        if (pt->kind != CV_SEQ || pt->n != 2) {
+            case_error(bc->ctx, DH_ERR_INPUT, &pt->pos, rc(r, U_CURVE),
+                       "curve point %zu must be a pair [flow, head], not %s", j + 1,
+                       pt->kind == CV_SEQ ? "a list of another length" : cv_kind_text(pt->kind));
+            ok = false;
+            continue;
+        }
+        rec pr;
+        memset(&pr, 0, sizeof pr);
+        pr.ctx = bc->ctx;
+        pr.f = pf;
+        pr.nf = 2;
+        pr.map = pt;
+        pr.comp = rc(r, U_CURVE);
+        pr.v[0] = pt->items[0];
+        pr.v[1] = pt->items[1];
+        double qv = 0, hv = 0;
+        bool pok = get_qty(&pr, 0, &qv);
+        pok = get_qty(&pr, 1, &hv) && pok;
+        if (!pok) {
+            ok = false;
+            continue;
+        }
+        if (k > 0 && qv <= q[k - 1]) {
+            case_error(bc->ctx, DH_ERR_INPUT, &pt->items[0]->pos, rc(r, U_CURVE),
+                       "curve flows must increase from point to point: '%s' after %g m3/h",
+                       pt->items[0]->text, q[k - 1] * 3600.0);
+            ok = false;
+            continue;
+        }
+        q[k] = qv;
+        h[k] = hv;
+        k++;
+    }
+    if (!ok) k = 0;
+    *flow = q;
+    *head = h;
+    return k;
+}
+
+static void read_pump(bctx *bc, const cv_node *map, size_t index)
+{
+    char comp[DH_ERROR_COMP_MAX], def_comp[DH_ERROR_COMP_MAX];
+    rec r;
+    if (!open_comp(bc, &r, K_PUMP, map, index, pump_fields, U_N, comp, def_comp)) return;
+    dh_pump_spec s;
+    dh_pump_spec_init(&s);
+    s.pos = map->pos;
+    bool ids = true;
+    if (!bc->defaults_mode) {
+        ids = get_str(&r, U_ID, &s.id) & get_str(&r, U_FROM, &s.from) & get_str(&r, U_TO, &s.to);
+        s.from_pos = pos_of(&r, U_FROM);
+        s.to_pos = pos_of(&r, U_TO);
+    }
+    double *q = NULL, *h = NULL;
+    s.n_curve = read_curve(bc, &r, &q, &h);
+    s.curve_flow = q;
+    s.curve_head = h;
+    if (rec_has(&r, U_SPEED)) get_num(&r, U_SPEED, &s.speed);
+    if (!bc->defaults_mode && ids) {
+        dh_error e;
+        if (dh_netbuild_add_pump(bc->b, &s, &e) != DH_OK) case_error_rec(bc->ctx, &e, NULL, NULL);
+    }
+    free(q);
+    free(h);
+}
+
+static void read_source(bctx *bc, const cv_node *map, size_t index)
+{
+    char comp[DH_ERROR_COMP_MAX], def_comp[DH_ERROR_COMP_MAX];
+    rec r;
+    if (!open_comp(bc, &r, K_SOURCE, map, index, source_fields, SO_N, comp, def_comp)) return;
+    dh_source_spec s;
+    dh_source_spec_init(&s);
+    s.pos = map->pos;
+    bool ids = true;
+    if (!bc->defaults_mode) {
+        ids = get_str(&r, SO_ID, &s.id) & get_str(&r, SO_NODE, &s.node);
+        s.node_pos = pos_of(&r, SO_NODE);
+    }
+    int type = DH_SOURCE_FIXED_PRESSURE, medium = -1;
+    bool type_ok = !rec_has(&r, SO_TYPE) || get_enum(&r, SO_TYPE, &type);
+    s.type = (dh_source_type)type;
+    if (rec_has(&r, SO_MEDIUM) && get_enum(&r, SO_MEDIUM, &medium))
+        s.medium = medium == 0 ? DH_MEDIUM_STEAM : DH_MEDIUM_WATER;
+    if (rec_has(&r, SO_T)) get_qty(&r, SO_T, &s.temperature);
+    if (!type_ok) {
+        check_scalar_field(&r, SO_P);
+        check_scalar_field(&r, SO_M);
+    } else if (type == DH_SOURCE_FIXED_PRESSURE) {
+        if (rec_has(&r, SO_P))
+            get_qty(&r, SO_P, &s.pressure);
+        else if (!bc->defaults_mode)
+            rec_missing(&r, SO_P, "the set pressure of a fixed_pressure source");
+        rec_not_here(&r, SO_M, "applies only to fixed_flow sources (this one holds its pressure)");
+    } else {
+        if (rec_has(&r, SO_M))
+            get_qty(&r, SO_M, &s.mass_flow);
+        else if (!bc->defaults_mode)
+            rec_missing(&r, SO_M, "the set flow of a fixed_flow source");
+        rec_not_here(&r, SO_P, "applies only to fixed_pressure sources (this one sets its flow)");
+    }
+    /* a source without a valid medium (already reported) is left out: the builder seeds the
+     * nodes' media from the sources */
+    if (!bc->defaults_mode && ids && s.medium != DH_MEDIUM_UNKNOWN) {
+        dh_error e;
+        if (dh_netbuild_add_source(bc->b, &s, &e) != DH_OK) case_error_rec(bc->ctx, &e, NULL, NULL);
+    }
+}
+
+static void read_consumer(bctx *bc, const cv_node *map, size_t index)
+{
+    char comp[DH_ERROR_COMP_MAX], def_comp[DH_ERROR_COMP_MAX];
+    rec r;
+    if (!open_comp(bc, &r, K_CONSUMER, map, index, consumer_fields, C_N, comp, def_comp)) return;
+    dh_consumer_spec s;
+    dh_consumer_spec_init(&s);
+    s.pos = map->pos;
+    bool ids = true;
+    if (!bc->defaults_mode) {
+        ids = get_str(&r, C_ID, &s.id) & get_str(&r, C_NODE, &s.node);
+        s.node_pos = pos_of(&r, C_NODE);
+        if (rec_has(&r, C_RETURN)) {
+            ids = get_str(&r, C_RETURN, &s.return_node) && ids;
+            s.return_pos = pos_of(&r, C_RETURN);
+        }
+    }
+    if (rec_has(&r, C_GROUP)) get_str(&r, C_GROUP, &s.group);
+    int type = -1;
+    if (rec_has(&r, C_TYPE) && get_enum(&r, C_TYPE, &type)) s.type = (dh_consumer_type)type;
+    /* demand: a mass flow for process steam, a heat flow for heat consumers */
+    if (rec_has(&r, C_DEMAND) && type >= 0) {
+        const cv_node *n = rec_scalar(&r, C_DEMAND);
+        if (n && type == DH_CONSUMER_STEAM) {
+            if (parse_qty(&r, C_DEMAND, n, DH_Q_MASS_FLOW, &s.demand_mass_flow) &&
+                s.demand_mass_flow < 0)
+                case_error(bc->ctx, DH_ERR_INPUT, &n->pos, rc(&r, C_DEMAND),
+                           "'demand' must not be negative, got '%s'", n->text);
+        } else if (n) {
+            if (parse_qty(&r, C_DEMAND, n, DH_Q_POWER, &s.demand_heat) && s.demand_heat < 0)
+                case_error(bc->ctx, DH_ERR_INPUT, &n->pos, rc(&r, C_DEMAND),
+                           "'demand' must not be negative, got '%s'", n->text);
+        }
+    }
+    if (rec_has(&r, C_TSUP)) get_qty(&r, C_TSUP, &s.supply_temperature);
+    if (rec_has(&r, C_TRET))
+        get_qty(&r, C_TRET, &s.return_temperature);
+    else if (type == DH_CONSUMER_HEAT && !bc->defaults_mode)
+        rec_missing(&r, C_TRET, "heat consumers return water or condensate at this temperature");
+    if (rec_has(&r, C_PMIN)) get_qty(&r, C_PMIN, &s.min_pressure);
+    if (rec_has(&r, C_TMIN)) get_qty(&r, C_TMIN, &s.min_temperature);
+    if (rec_has(&r, C_DRY)) get_bool(&r, C_DRY, &s.require_dry);
+    if (type == DH_CONSUMER_STEAM) {
+        rec_not_here(&r, C_RETURN, "applies only to heat consumers");
+        rec_not_here(&r, C_TSUP, "applies only to heat consumers");
+    } else if (type == DH_CONSUMER_HEAT) {
+        rec_not_here(&r, C_DRY, "applies only to steam consumers");
+    }
+    if (!bc->defaults_mode && ids) {
+        dh_error e;
+        if (dh_netbuild_add_consumer(bc->b, &s, &e) != DH_OK)
+            case_error_rec(bc->ctx, &e, NULL, NULL);
+    }
+}
+
+static void read_substation(bctx *bc, const cv_node *map, size_t index)
+{
+    char comp[DH_ERROR_COMP_MAX], def_comp[DH_ERROR_COMP_MAX];
+    rec r;
+    if (!open_comp(bc, &r, K_SUBSTATION, map, index, substation_fields, X_N, comp, def_comp)) return;
+    dh_substation_spec s;
+    dh_substation_spec_init(&s);
+    s.pos = map->pos;
+    bool ids = true;
+    if (!bc->defaults_mode) {
+        ids = get_str(&r, X_ID, &s.id) & get_str(&r, X_STEAM, &s.steam_node) &
+              get_str(&r, X_IN, &s.water_in) & get_str(&r, X_OUT, &s.water_out);
+        s.steam_pos = pos_of(&r, X_STEAM);
+        s.in_pos = pos_of(&r, X_IN);
+        s.out_pos = pos_of(&r, X_OUT);
+    }
+    if (rec_has(&r, X_TSUP)) get_qty(&r, X_TSUP, &s.supply_temperature);
+    if (rec_has(&r, X_TCOND)) get_qty(&r, X_TCOND, &s.condensate_temperature);
+    if (rec_has(&r, X_QMAX)) get_qty(&r, X_QMAX, &s.max_heat);
+    if (!bc->defaults_mode && ids) {
+        dh_error e;
+        if (dh_netbuild_add_substation(bc->b, &s, &e) != DH_OK)
+            case_error_rec(bc->ctx, &e, NULL, NULL);
+    }
+}
+
+typedef void (*read_fn)(bctx *, const cv_node *, size_t);
+static const read_fn readers[K_N] = {read_node,   read_pipe,     read_valve,     read_pump,
+                                     read_source, read_consumer, read_substation};
+
+static void read_table(bctx *bc, kind k, const cv_node *n)
+{
+    if (!n) return;
+    if (n->kind != CV_SEQ) {
+        case_error(bc->ctx, DH_ERR_INPUT, &n->pos, NULL,
+                   "'%s' must be a list of %ss (or {csv: FILE}), not %s", kind_table[k],
+                   kind_name[k], cv_kind_text(n->kind));
+        return;
+    }
+    for (size_t i = 0; i < n->n; i++) readers[k](bc, n->items[i], i);
+}
+
+/* ---- sections ------------------------------------------------------------------------------ */
+
+static void read_ambient(bctx *bc, const cv_node *n, dh_ambient *a)
+{
+    rec r;
+    if (!rec_read(bc->ctx, &r, n, ambient_fields, A_N, NULL, NULL, "ambient", false)) return;
+    /* the atmospheric pressure first: every gauge pressure of the case refers to it */
+    if (rec_has(&r, A_PATM)) {
+        bc->ctx->p_atm = 101325.0;
+        if (get_qty(&r, A_PATM, &a->atmospheric_pressure))
+            bc->ctx->p_atm = a->atmospheric_pressure;
+    }
+    if (rec_has(&r, A_AIR)) get_qty(&r, A_AIR, &a->air_temperature);
+    if (rec_has(&r, A_SOIL)) get_qty(&r, A_SOIL, &a->soil_temperature);
+    if (rec_has(&r, A_WIND)) get_qty(&r, A_WIND, &a->wind_speed);
+}
+
+static void read_study(bctx *bc, const cv_node *n, dh_study *s)
+{
+    rec r;
+    if (!rec_read(bc->ctx, &r, n, study_fields, S_N, NULL, NULL, "study", false)) return;
+    int e;
+    long l;
+    if (rec_has(&r, S_TYPE) && get_enum(&r, S_TYPE, &e)) s->type = (dh_study_type)e;
+    if (rec_has(&r, S_FRICTION) && get_enum(&r, S_FRICTION, &e)) s->friction = (dh_friction_model)e;
+    if (rec_has(&r, S_TOL)) get_num(&r, S_TOL, &s->tolerance);
+    if (rec_has(&r, S_MAXIT) && get_int(&r, S_MAXIT, &l)) s->max_iterations = (int)l;
+    if (rec_has(&r, S_VSTEAM)) get_qty(&r, S_VSTEAM, &s->max_steam_velocity);
+    if (rec_has(&r, S_VWATER)) get_qty(&r, S_VWATER, &s->max_water_velocity);
+}
+
+/* `defaults: {pipe: {...}, consumer: {...}}`: each checked once against its component's table
+ * (identity keys are not allowed), then used to fill the keys components leave out. */
+static void read_defaults(bctx *bc, const cv_node *n)
+{
+    case_ctx *ctx = bc->ctx;
+    if (n->kind != CV_MAP) {
+        case_error(ctx, DH_ERR_INPUT, &n->pos, "defaults",
+                   "expected a mapping of component kinds (pipe: {...}), got %s",
+                   cv_kind_text(n->kind));
+        return;
+    }
+    for (size_t i = 0; i < n->n; i++) {
+        const cv_pair *p = &n->pairs[i];
+        size_t k = 0;
+        while (k < K_N && strcmp(kind_name[k], p->key)) k++;
+        if (k == K_N) {
+            const char *hint = NULL;
+            for (size_t j = 0; j < K_N && !hint; j++) /* "pipes" -> "pipe" */
+                if (!strcmp(kind_table[j], p->key)) hint = kind_name[j];
+            if (!hint) hint = dh_str_suggest(p->key, kind_name, K_N);
+            case_error(ctx, DH_ERR_INPUT, &p->key_pos, "defaults", "unknown component kind '%s'%s%s%s",
+                       p->key, hint ? " (did you mean '" : "", hint ? hint : "",
+                       hint ? "'?)" : "");
+            continue;
+        }
+        if (bc->defaults[k]) {
+            case_error(ctx, DH_ERR_INPUT, &p->key_pos, "defaults",
+                       "duplicate key '%s' (first given at line %d)", p->key,
+                       bc->defaults[k]->pos.line);
+            continue;
+        }
+        if (p->value->kind == CV_NULL) continue;
+        bc->defaults[k] = p->value;
+        bc->defaults_mode = true;
+        readers[k](bc, p->value, 0);
+        bc->defaults_mode = false;
+        if (p->value->kind != CV_MAP) bc->defaults[k] = NULL;
+    }
+}
+
+static const char *base_name(case_ctx *ctx, const char *path)
+{
+    const char *b = strrchr(path, '/');
+    b = b ? b + 1 : path;
+    const char *dot = strrchr(b, '.');
+    size_t len = dot && dot != b ? (size_t)(dot - b) : strlen(b);
+    return case_arena_strndup(ctx->arena, b, len);
+}
+
+dh_status case_build(case_ctx *ctx, cv_node *root, dh_case *c)
+{
+    if (root->kind == CV_NULL) {
+        case_error(ctx, DH_ERR_INPUT, &root->pos, NULL,
+                   "the case file is empty (it needs at least 'dhsim: 1' and 'nodes:')");
+        return ctx->first;
+    }
+    bctx bc;
+    memset(&bc, 0, sizeof bc);
+    bc.ctx = ctx;
+    rec top;
+    if (root->kind != CV_MAP) {
+        case_error(ctx, DH_ERR_INPUT, &root->pos, NULL,
+                   "a case file is a mapping of sections (dhsim:, nodes:, pipes: ...), not %s",
+                   cv_kind_text(root->kind));
+        return ctx->first;
+    }
+    rec_read(ctx, &top, root, top_fields, T_N, NULL, NULL, NULL, false);
+    long version = 0;
+    if (rec_has(&top, T_DHSIM) && get_int(&top, T_DHSIM, &version) && version != 1)
+        case_error(ctx, DH_ERR_INPUT, &top.v[T_DHSIM]->pos, NULL,
+                   "case format version %ld is not known to this dhsim (it reads version 1)",
+                   version);
+
+    dh_error e;
+    if (dh_netbuild_create(&bc.b, &e) != DH_OK) {
+        case_error_rec(ctx, &e, NULL, NULL);
+        return ctx->first;
+    }
+    /* ambient first: its atmospheric pressure converts every gauge pressure of the case */
+    dh_ambient amb = {288.15, 288.15, 101325.0, 0.0};
+    ctx->p_atm = amb.atmospheric_pressure;
+    if (top.v[T_AMBIENT]) read_ambient(&bc, top.v[T_AMBIENT], &amb);
+    dh_netbuild_set_ambient(bc.b, &amb);
+
+    c->study.type = DH_STUDY_STEADY;
+    c->study.friction = DH_FRICTION_COLEBROOK;
+    c->study.tolerance = 1e-8;
+    c->study.max_iterations = 50;
+    c->study.max_steam_velocity = 0;
+    c->study.max_water_velocity = 0;
+    if (top.v[T_STUDY]) read_study(&bc, top.v[T_STUDY], &c->study);
+
+    const char *name = NULL;
+    if (rec_has(&top, T_NAME)) get_str(&top, T_NAME, &name);
+    if (rec_has(&top, T_DESCRIPTION)) {
+        const char *d;
+        get_str(&top, T_DESCRIPTION, &d);
+    }
+    if (!name) name = base_name(ctx, ctx->file);
+    c->name = strdup(name ? name : "");
+    dh_netbuild_set_name(bc.b, c->name);
+
+    if (top.v[T_DEFAULTS]) read_defaults(&bc, top.v[T_DEFAULTS]);
+    static const size_t table_field[K_N] = {T_NODES, T_PIPES, T_VALVES, T_PUMPS,
+                                            T_SOURCES, T_CONSUMERS, T_SUBSTATIONS};
+    for (size_t k = 0; k < K_N; k++) read_table(&bc, (kind)k, top.v[table_field[k]]);
+
+    /* The builder resolves ids and reports dangling and duplicate ones (with positions); run
+     * it even after errors so that one pass reports everything. */
+    dh_network *net = NULL;
+    dh_status st = dh_netbuild_finish(bc.b, &net, ctx->diag);
+    dh_netbuild_destroy(&bc.b);
+    if (ctx->n_errors > 0) {
+        dh_network_destroy(&net);
+        return ctx->first;
+    }
+    if (st != DH_OK) return st;
+    c->net = net;
+    return DH_OK;
+}
