@@ -529,8 +529,8 @@ static void derive_media(dh_network *net, dh_diag *diag, int *nomem_flag)
             if (med[o] == DH_MEDIUM_UNKNOWN) {
                 med[o] = med[n];
                 queue[tail++] = o;
-            } else if (med[o] != med[n] && reported && !reported[o]) {
-                reported[o] = 1;
+            } else if (med[o] != med[n] && reported && !reported[o] && !reported[n]) {
+                reported[o] = reported[n] = 1; /* one message per meeting point */
                 char comp[DH_ERROR_COMP_MAX];
                 snprintf(comp, sizeof comp, "node %s", net->nodes.id[o]);
                 dh_diag_report(diag, DH_ERR_INPUT, &net->nodes.pos[o], comp,
