@@ -11,6 +11,7 @@
  * Checks that need more than one value of one component (a setpoint only on pressure-reducing
  * valves, kv or zeta on every valve...) are here too; checks that need the network (dangling
  * ids: net_build.c; islands, media: net_validate) are not. docs/case-format.md is the reference.
+ * The `plant:` section (its own part below) fills dh_case.plant (dh_plant_spec.h).
  */
 #include "case_internal.h"
 
@@ -87,7 +88,7 @@ static const char *const w_medium[] = {"steam", "water", NULL};
 static const char *const w_consumer[] = {"steam", "heat", NULL};
 
 enum { T_DHSIM, T_NAME, T_DESCRIPTION, T_AMBIENT, T_STUDY, T_DEFAULTS, T_NODES, T_PIPES,
-       T_VALVES, T_PUMPS, T_SOURCES, T_CONSUMERS, T_SUBSTATIONS, T_N };
+       T_VALVES, T_PUMPS, T_SOURCES, T_CONSUMERS, T_SUBSTATIONS, T_PLANT, T_N };
 static const field top_fields[T_N] = {
     [T_DHSIM] = {"dhsim", FT_INT, 0, F_REQ | F_POS, NULL, 0},
     [T_NAME] = {"name", FT_STR, 0, 0, NULL, 0},
@@ -102,6 +103,7 @@ static const field top_fields[T_N] = {
     [T_SOURCES] = {"sources", FT_ANY, 0, 0, NULL, 0},
     [T_CONSUMERS] = {"consumers", FT_ANY, 0, 0, NULL, 0},
     [T_SUBSTATIONS] = {"substations", FT_ANY, 0, 0, NULL, 0},
+    [T_PLANT] = {"plant", FT_ANY, 0, 0, NULL, 0},
 };
 
 enum { A_AIR, A_SOIL, A_PATM, A_WIND, A_N };
@@ -1177,6 +1179,467 @@ static void read_defaults(bctx *bc, const cv_node *n)
     }
 }
 
+/* ---- plant section --------------------------------------------------------------------------
+ * `plant:` (docs/case-format.md, docs/plant.md): the CHP plant behind one fixed-pressure steam
+ * source. Read into c->plant (network/dh_plant_spec.h) in SI; what the file leaves out stays
+ * NaN / -1 and takes the model's default in the solver (dh_plant_params_from_spec), which also
+ * checks each unit's consistency. Ranges here are those of the quantities themselves. */
+
+static const char *const w_sharing[] = {"equal", "merit", NULL};
+static const char *const w_power[] = {"heat-led", "max", "target", NULL};
+static const char *const w_turbine_model[] = {"efficiency", "willans", NULL};
+
+enum { PL_ID, PL_HEADER, PL_SHARING, PL_DESUP, PL_POWER, PL_TARGET, PL_N1, PL_BOILERS,
+       PL_TURBINES, PL_PRDS, PL_N };
+static const field plant_fields[PL_N] = {
+    [PL_ID] = {"id", FT_STR, 0, 0, NULL, 0},
+    [PL_HEADER] = {"header_source", FT_STR, 0, F_REQ, NULL, 0},
+    [PL_SHARING] = {"sharing", FT_ENUM, 0, 0, w_sharing, 0},
+    [PL_DESUP] = {"extraction_desuperheat", FT_BOOL, 0, 0, NULL, 0},
+    [PL_POWER] = {"power", FT_ENUM, 0, 0, w_power, 0},
+    [PL_TARGET] = {"power_target", FT_QTY, DH_Q_POWER, F_NONNEG, NULL, 0},
+    [PL_N1] = {"n1_check", FT_BOOL, 0, 0, NULL, 0},
+    [PL_BOILERS] = {"boilers", FT_ANY, 0, F_REQ, NULL, 0},
+    [PL_TURBINES] = {"turbines", FT_ANY, 0, F_REQ, NULL, 0},
+    [PL_PRDS] = {"prds", FT_ANY, 0, 0, NULL, 0},
+};
+
+enum { PB_ID, PB_COUNT, PB_INSERV, PB_MERIT, PB_RATED, PB_MINLOAD, PB_STEAM, PB_FEED, PB_BLOW,
+       PB_LHV, PB_EFF, PB_N };
+static const field pboiler_fields[PB_N] = {
+    [PB_ID] = {"id", FT_STR, 0, F_REQ, NULL, 0},
+    [PB_COUNT] = {"count", FT_INT, 0, F_POS, NULL, DH_PLANT_SPEC_UNITS_MAX},
+    [PB_INSERV] = {"in_service", FT_BOOL, 0, 0, NULL, 0},
+    [PB_MERIT] = {"merit", FT_INT, 0, F_NONNEG, NULL, 1000},
+    [PB_RATED] = {"rated_flow", FT_QTY, DH_Q_MASS_FLOW, F_POS, NULL, 0},
+    [PB_MINLOAD] = {"min_load", FT_NUM, 0, F_UNIT, NULL, 0},
+    [PB_STEAM] = {"steam", FT_ANY, 0, 0, NULL, 0},
+    [PB_FEED] = {"feedwater", FT_ANY, 0, 0, NULL, 0},
+    [PB_BLOW] = {"blowdown", FT_NUM, 0, F_UNIT, NULL, 0},
+    [PB_LHV] = {"fuel_lhv", FT_QTY, DH_Q_SPECIFIC_ENERGY, F_POS, NULL, 0},
+    [PB_EFF] = {"efficiency", FT_ANY, 0, 0, NULL, 0},
+};
+
+enum { PS_P, PS_T, PS_N };
+static const field pstate_fields[PS_N] = {
+    [PS_P] = {"pressure", FT_QTY, DH_Q_PRESSURE, F_POS, NULL, 0},
+    [PS_T] = {"temperature", FT_QTY, DH_Q_TEMPERATURE, F_ABS, NULL, 0},
+};
+
+enum { PR_MIN, PR_MAX, PR_N };
+static const field pflow_fields[PR_N] = {
+    [PR_MIN] = {"min", FT_QTY, DH_Q_MASS_FLOW, F_NONNEG, NULL, 0},
+    [PR_MAX] = {"max", FT_QTY, DH_Q_MASS_FLOW, F_POS, NULL, 0},
+};
+
+enum { PT_ID, PT_COUNT, PT_INSERV, PT_MODEL, PT_THROTTLE, PT_TFLOW, PT_VLOSS, PT_EXTR, PT_LPFLOW,
+       PT_LPVLOSS, PT_PCOND, PT_EFF, PT_PMAX, PT_WILLANS, PT_N };
+static const field pturbine_fields[PT_N] = {
+    [PT_ID] = {"id", FT_STR, 0, F_REQ, NULL, 0},
+    [PT_COUNT] = {"count", FT_INT, 0, F_POS, NULL, DH_PLANT_SPEC_UNITS_MAX},
+    [PT_INSERV] = {"in_service", FT_BOOL, 0, 0, NULL, 0},
+    [PT_MODEL] = {"model", FT_ENUM, 0, 0, w_turbine_model, 0},
+    [PT_THROTTLE] = {"throttle", FT_ANY, 0, 0, NULL, 0},
+    [PT_TFLOW] = {"throttle_flow", FT_ANY, 0, 0, NULL, 0},
+    [PT_VLOSS] = {"valve_loss", FT_NUM, 0, F_UNIT, NULL, 0},
+    [PT_EXTR] = {"extraction", FT_ANY, 0, 0, NULL, 0},
+    [PT_LPFLOW] = {"lp_flow", FT_ANY, 0, 0, NULL, 0},
+    [PT_LPVLOSS] = {"lp_valve_loss", FT_NUM, 0, F_UNIT, NULL, 0},
+    [PT_PCOND] = {"condenser_pressure", FT_QTY, DH_Q_PRESSURE, F_POS, NULL, 0},
+    [PT_EFF] = {"efficiency", FT_ANY, 0, 0, NULL, 0},
+    [PT_PMAX] = {"max_power", FT_QTY, DH_Q_POWER, F_POS, NULL, 0},
+    [PT_WILLANS] = {"willans_no_load", FT_QTY, DH_Q_POWER, F_NONNEG, NULL, 0},
+};
+
+enum { PE_DESIGN, PE_RANGE, PE_LINEDP, PE_MAX, PE_N };
+static const field pextr_fields[PE_N] = {
+    [PE_DESIGN] = {"design_pressure", FT_QTY, DH_Q_PRESSURE, F_POS, NULL, 0},
+    [PE_RANGE] = {"pressure_range", FT_ANY, 0, 0, NULL, 0},
+    [PE_LINEDP] = {"line_dp", FT_QTY, DH_Q_PRESSURE_DIFF, F_NONNEG, NULL, 0},
+    [PE_MAX] = {"max", FT_QTY, DH_Q_MASS_FLOW, F_NONNEG, NULL, 0},
+};
+
+enum { PF_HP, PF_LP, PF_MECH, PF_GEN, PF_N };
+static const field pteff_fields[PF_N] = {
+    [PF_HP] = {"hp", FT_NUM, 0, F_POS | F_UNIT, NULL, 0},
+    [PF_LP] = {"lp", FT_NUM, 0, F_POS | F_UNIT, NULL, 0},
+    [PF_MECH] = {"mechanical", FT_NUM, 0, F_POS | F_UNIT, NULL, 0},
+    [PF_GEN] = {"generator", FT_NUM, 0, F_POS | F_UNIT, NULL, 0},
+};
+
+enum { PP_ID, PP_INSERV, PP_CAP, PP_SPRAY, PP_N };
+static const field pprds_fields[PP_N] = {
+    [PP_ID] = {"id", FT_STR, 0, 0, NULL, 0},
+    [PP_INSERV] = {"in_service", FT_BOOL, 0, 0, NULL, 0},
+    [PP_CAP] = {"capacity", FT_QTY, DH_Q_MASS_FLOW, F_NONNEG, NULL, 0},
+    [PP_SPRAY] = {"spray", FT_ANY, 0, 0, NULL, 0},
+};
+
+/* A value given: converted into *out; absent: *out untouched (NaN = the model's default). */
+static void opt_qty(rec *r, size_t i, double *out)
+{
+    double v;
+    if (rec_has(r, i) && get_qty(r, i, &v)) *out = v;
+}
+
+static void opt_num(rec *r, size_t i, double *out)
+{
+    double v;
+    if (rec_has(r, i) && get_num(r, i, &v)) *out = v;
+}
+
+static void opt_bool(rec *r, size_t i, int *out)
+{
+    bool b;
+    if (rec_has(r, i) && get_bool(r, i, &b)) *out = b ? 1 : 0;
+}
+
+/* The nested mapping of field i (`steam: {pressure, temperature}`) checked against its table;
+ * false when absent or not a mapping (reported). comp must outlive the record. */
+static bool plant_sub(case_ctx *ctx, rec *r, size_t i, const field *f, size_t nf, char *comp,
+                      rec *out)
+{
+    if (!r->v[i]) return false;
+    snprintf(comp, DH_ERROR_COMP_MAX, "%s: %s", r->comp, r->f[i].key);
+    return rec_read(ctx, out, r->v[i], f, nf, NULL, NULL, comp, false);
+}
+
+/* `key: [a, b]` or a list of such pairs: item j of a sequence as a record of two fields. */
+static bool plant_pair(case_ctx *ctx, const cv_node *pt, const field pf[2], const char *comp,
+                       const char *what, double *a, double *b)
+{
+    if (pt->kind != CV_SEQ || pt->n != 2) {
+        case_error(ctx, DH_ERR_INPUT, &pt->pos, comp, "%s must be a pair [%s, %s], not %s", what,
+                   pf[0].key, pf[1].key,
+                   pt->kind == CV_SEQ ? "a list of another length" : cv_kind_text(pt->kind));
+        return false;
+    }
+    rec pr;
+    memset(&pr, 0, sizeof pr);
+    pr.ctx = ctx;
+    pr.f = pf;
+    pr.nf = 2;
+    pr.map = pt;
+    pr.comp = comp;
+    pr.v[0] = pt->items[0];
+    pr.v[1] = pt->items[1];
+    bool ok = (pf[0].type == FT_QTY ? get_qty(&pr, 0, a) : get_num(&pr, 0, a));
+    ok = (pf[1].type == FT_QTY ? get_qty(&pr, 1, b) : get_num(&pr, 1, b)) && ok;
+    return ok;
+}
+
+/* Boiler efficiency curve: [[load, efficiency], ...], loads increasing, both fractions. */
+static void read_plant_curve(case_ctx *ctx, rec *r, dh_plant_boiler_spec *s)
+{
+    const cv_node *n = r->v[PB_EFF];
+    if (!n) return;
+    if (n->kind != CV_SEQ || n->n == 0 || n->n > DH_PLANT_SPEC_CURVE_MAX) {
+        case_error(ctx, DH_ERR_INPUT, &n->pos, r->comp,
+                   "'efficiency' must be a list of 1 to %d [load, efficiency] points, as "
+                   "[[35 %%, 85.5 %%], [100 %%, 89.8 %%]], not %s",
+                   DH_PLANT_SPEC_CURVE_MAX,
+                   n->kind == CV_SEQ ? (n->n ? "a longer list" : "an empty list")
+                                     : cv_kind_text(n->kind));
+        return;
+    }
+    static const field pf[2] = {{"load", FT_NUM, 0, F_NONNEG, NULL, 0},
+                                {"efficiency", FT_NUM, 0, F_POS | F_UNIT, NULL, 0}};
+    int k = 0;
+    bool ok = true;
+    for (size_t j = 0; j < n->n; j++) {
+        double x = 0, y = 0;
+        if (!plant_pair(ctx, n->items[j], pf, r->comp, "an efficiency point", &x, &y)) {
+            ok = false;
+            continue;
+        }
+        if (k > 0 && x <= s->efficiency_load[k - 1]) {
+            case_error(ctx, DH_ERR_INPUT, &n->items[j]->items[0]->pos, r->comp,
+                       "efficiency loads must increase from point to point: '%s' after %g %%",
+                       n->items[j]->items[0]->text, 100 * s->efficiency_load[k - 1]);
+            ok = false;
+            continue;
+        }
+        s->efficiency_load[k] = x;
+        s->efficiency[k] = y;
+        k++;
+    }
+    s->n_efficiency = ok ? k : 0;
+}
+
+static void read_plant_state(case_ctx *ctx, rec *r, size_t i, double *p, double *T)
+{
+    char comp[DH_ERROR_COMP_MAX];
+    rec sr;
+    if (!plant_sub(ctx, r, i, pstate_fields, PS_N, comp, &sr)) return;
+    opt_qty(&sr, PS_P, p);
+    opt_qty(&sr, PS_T, T);
+}
+
+static void read_plant_flows(case_ctx *ctx, rec *r, size_t i, double *lo, double *hi)
+{
+    char comp[DH_ERROR_COMP_MAX];
+    rec sr;
+    if (!plant_sub(ctx, r, i, pflow_fields, PR_N, comp, &sr)) return;
+    opt_qty(&sr, PR_MIN, lo);
+    opt_qty(&sr, PR_MAX, hi);
+}
+
+static void boiler_spec_init(dh_plant_boiler_spec *s)
+{
+    memset(s, 0, sizeof *s);
+    s->in_service = s->merit = -1;
+    s->rated_flow = s->min_load = s->steam_pressure = s->steam_temperature = NAN;
+    s->feedwater_pressure = s->feedwater_temperature = s->blowdown = s->fuel_lhv = NAN;
+}
+
+static void turbine_spec_init(dh_plant_turbine_spec *s)
+{
+    memset(s, 0, sizeof *s);
+    s->in_service = s->model = -1;
+    s->throttle_pressure = s->throttle_temperature = NAN;
+    s->min_throttle_flow = s->max_throttle_flow = s->valve_loss = NAN;
+    s->design_extraction_pressure = s->extraction_pressure_min = NAN;
+    s->extraction_pressure_max = s->extraction_line_dp = s->max_extraction = NAN;
+    s->min_lp_flow = s->max_lp_flow = s->lp_valve_loss = s->condenser_pressure = NAN;
+    s->eta_hp = s->eta_lp = s->eta_mech = s->eta_gen = NAN;
+    s->max_power = s->willans_no_load = NAN;
+}
+
+/* Unit ids name the units in messages and results: short enough for their fixed buffers. */
+static bool plant_id_ok(case_ctx *ctx, rec *r, size_t i, const char *id, long count)
+{
+    size_t max = count > 1 ? 20 : DH_PLANT_SPEC_ID_MAX - 1;
+    if (strlen(id) <= max) return true;
+    case_error(ctx, DH_ERR_INPUT, &r->v[i]->pos, r->comp, "'id' is longer than %zu characters%s",
+               max, count > 1 ? " (with 'count', the number is appended)" : "");
+    return false;
+}
+
+/* One list entry (with `count: N`, N identical units "id1".."idN"). Returns units added. */
+static size_t read_plant_boiler(case_ctx *ctx, dh_plant_spec *ps, const cv_node *map,
+                                size_t index)
+{
+    char comp[DH_ERROR_COMP_MAX];
+    comp_name(comp, sizeof comp, "plant boiler", map, index);
+    rec r;
+    if (!rec_read(ctx, &r, map, pboiler_fields, PB_N, NULL, NULL, comp, false)) return 0;
+    dh_plant_boiler_spec s;
+    boiler_spec_init(&s);
+    s.line = map->pos.line;
+    s.col = map->pos.col;
+    const char *id = NULL;
+    if (rec_has(&r, PB_ID)) get_str(&r, PB_ID, &id);
+    long count = 1, merit;
+    if (rec_has(&r, PB_COUNT)) get_int(&r, PB_COUNT, &count);
+    opt_bool(&r, PB_INSERV, &s.in_service);
+    if (rec_has(&r, PB_MERIT) && get_int(&r, PB_MERIT, &merit)) s.merit = (int)merit;
+    opt_qty(&r, PB_RATED, &s.rated_flow);
+    opt_num(&r, PB_MINLOAD, &s.min_load);
+    read_plant_state(ctx, &r, PB_STEAM, &s.steam_pressure, &s.steam_temperature);
+    read_plant_state(ctx, &r, PB_FEED, &s.feedwater_pressure, &s.feedwater_temperature);
+    opt_num(&r, PB_BLOW, &s.blowdown);
+    opt_qty(&r, PB_LHV, &s.fuel_lhv);
+    read_plant_curve(ctx, &r, &s);
+    if (!id || !plant_id_ok(ctx, &r, PB_ID, id, count)) return 0;
+    if (ps->n_boilers + (size_t)count > DH_PLANT_SPEC_UNITS_MAX) {
+        case_error(ctx, DH_ERR_INPUT, &map->pos, comp, "a plant has at most %d boilers",
+                   DH_PLANT_SPEC_UNITS_MAX);
+        return 0;
+    }
+    for (long k = 0; k < count; k++) {
+        dh_plant_boiler_spec *b = &ps->boiler[ps->n_boilers++];
+        *b = s;
+        if (count > 1)
+            snprintf(b->id, sizeof b->id, "%.20s%d", id, (int)k + 1);
+        else
+            snprintf(b->id, sizeof b->id, "%s", id);
+    }
+    return (size_t)count;
+}
+
+static size_t read_plant_turbine(case_ctx *ctx, dh_plant_spec *ps, const cv_node *map,
+                                 size_t index)
+{
+    char comp[DH_ERROR_COMP_MAX], sub[DH_ERROR_COMP_MAX];
+    comp_name(comp, sizeof comp, "plant turbine", map, index);
+    rec r;
+    if (!rec_read(ctx, &r, map, pturbine_fields, PT_N, NULL, NULL, comp, false)) return 0;
+    dh_plant_turbine_spec s;
+    turbine_spec_init(&s);
+    s.line = map->pos.line;
+    s.col = map->pos.col;
+    const char *id = NULL;
+    if (rec_has(&r, PT_ID)) get_str(&r, PT_ID, &id);
+    long count = 1;
+    int e;
+    if (rec_has(&r, PT_COUNT)) get_int(&r, PT_COUNT, &count);
+    opt_bool(&r, PT_INSERV, &s.in_service);
+    if (rec_has(&r, PT_MODEL) && get_enum(&r, PT_MODEL, &e)) s.model = e;
+    read_plant_state(ctx, &r, PT_THROTTLE, &s.throttle_pressure, &s.throttle_temperature);
+    read_plant_flows(ctx, &r, PT_TFLOW, &s.min_throttle_flow, &s.max_throttle_flow);
+    opt_num(&r, PT_VLOSS, &s.valve_loss);
+    rec er;
+    if (plant_sub(ctx, &r, PT_EXTR, pextr_fields, PE_N, sub, &er)) {
+        opt_qty(&er, PE_DESIGN, &s.design_extraction_pressure);
+        opt_qty(&er, PE_LINEDP, &s.extraction_line_dp);
+        opt_qty(&er, PE_MAX, &s.max_extraction);
+        if (rec_has(&er, PE_RANGE)) {
+            static const field pf[2] = {{"min", FT_QTY, DH_Q_PRESSURE, F_POS, NULL, 0},
+                                        {"max", FT_QTY, DH_Q_PRESSURE, F_POS, NULL, 0}};
+            double lo, hi;
+            if (plant_pair(ctx, er.v[PE_RANGE], pf, sub, "'pressure_range'", &lo, &hi)) {
+                if (lo >= hi)
+                    case_error(ctx, DH_ERR_INPUT, &er.v[PE_RANGE]->pos, sub,
+                               "'pressure_range' must be [lowest, highest], got [%g, %g] MPa",
+                               lo / 1e6, hi / 1e6);
+                s.extraction_pressure_min = lo;
+                s.extraction_pressure_max = hi;
+            }
+        }
+    }
+    read_plant_flows(ctx, &r, PT_LPFLOW, &s.min_lp_flow, &s.max_lp_flow);
+    opt_num(&r, PT_LPVLOSS, &s.lp_valve_loss);
+    opt_qty(&r, PT_PCOND, &s.condenser_pressure);
+    rec fr;
+    if (plant_sub(ctx, &r, PT_EFF, pteff_fields, PF_N, sub, &fr)) {
+        opt_num(&fr, PF_HP, &s.eta_hp);
+        opt_num(&fr, PF_LP, &s.eta_lp);
+        opt_num(&fr, PF_MECH, &s.eta_mech);
+        opt_num(&fr, PF_GEN, &s.eta_gen);
+    }
+    opt_qty(&r, PT_PMAX, &s.max_power);
+    opt_qty(&r, PT_WILLANS, &s.willans_no_load);
+    if (!id || !plant_id_ok(ctx, &r, PT_ID, id, count)) return 0;
+    if (ps->n_turbines + (size_t)count > DH_PLANT_SPEC_UNITS_MAX) {
+        case_error(ctx, DH_ERR_INPUT, &map->pos, comp, "a plant has at most %d turbines",
+                   DH_PLANT_SPEC_UNITS_MAX);
+        return 0;
+    }
+    for (long k = 0; k < count; k++) {
+        dh_plant_turbine_spec *t = &ps->turbine[ps->n_turbines++];
+        *t = s;
+        if (count > 1)
+            snprintf(t->id, sizeof t->id, "%.20s%d", id, (int)k + 1);
+        else
+            snprintf(t->id, sizeof t->id, "%s", id);
+    }
+    return (size_t)count;
+}
+
+static void read_plant_prds(case_ctx *ctx, const cv_node *map, dh_plant_spec *ps)
+{
+    rec r;
+    if (!rec_read(ctx, &r, map, pprds_fields, PP_N, NULL, NULL, "plant prds", false)) return;
+    dh_plant_prds_spec *s = &ps->prds;
+    memset(s, 0, sizeof *s);
+    s->capacity = s->spray_pressure = s->spray_temperature = NAN;
+    s->in_service = -1;
+    s->line = map->pos.line;
+    s->col = map->pos.col;
+    const char *id = NULL;
+    if (rec_has(&r, PP_ID) && get_str(&r, PP_ID, &id)) snprintf(s->id, sizeof s->id, "%s", id);
+    opt_bool(&r, PP_INSERV, &s->in_service);
+    opt_qty(&r, PP_CAP, &s->capacity);
+    read_plant_state(ctx, &r, PP_SPRAY, &s->spray_pressure, &s->spray_temperature);
+    ps->has_prds = true;
+}
+
+/* Reads `plant:`; the header source is resolved later (plant_resolve), once the network is
+ * built. */
+static void read_plant(case_ctx *ctx, const cv_node *n, dh_plant_spec *ps)
+{
+    memset(ps, 0, sizeof *ps);
+    ps->sharing = ps->extraction_desuperheat = ps->power_mode = -1;
+    ps->power_target = NAN;
+    ps->n1_check = true;
+    ps->source = DH_NONE;
+    rec r;
+    if (!rec_read(ctx, &r, n, plant_fields, PL_N, NULL, NULL, "plant", false)) return;
+    ps->present = true;
+    snprintf(ps->file, sizeof ps->file, "%s", n->pos.file ? n->pos.file : "");
+    ps->line = n->pos.line;
+    ps->col = n->pos.col;
+    const char *s;
+    int e;
+    bool b;
+    if (rec_has(&r, PL_ID) && get_str(&r, PL_ID, &s)) snprintf(ps->id, sizeof ps->id, "%s", s);
+    if (rec_has(&r, PL_HEADER) && get_str(&r, PL_HEADER, &s)) {
+        snprintf(ps->header_source, sizeof ps->header_source, "%s", s);
+        ps->header_line = r.v[PL_HEADER]->pos.line;
+        ps->header_col = r.v[PL_HEADER]->pos.col;
+    }
+    if (rec_has(&r, PL_SHARING) && get_enum(&r, PL_SHARING, &e)) ps->sharing = e;
+    opt_bool(&r, PL_DESUP, &ps->extraction_desuperheat);
+    if (rec_has(&r, PL_POWER) && get_enum(&r, PL_POWER, &e)) ps->power_mode = e;
+    opt_qty(&r, PL_TARGET, &ps->power_target);
+    if (ps->power_mode == DH_PLANT_POWER_TARGET && !rec_has(&r, PL_TARGET))
+        rec_missing(&r, PL_TARGET, "the electric power wanted with 'power: target'");
+    else if (ps->power_mode != DH_PLANT_POWER_TARGET)
+        rec_not_here(&r, PL_TARGET, "applies only with 'power: target'");
+    if (rec_has(&r, PL_N1) && get_bool(&r, PL_N1, &b)) ps->n1_check = b;
+    static const struct {
+        size_t field;
+        const char *what;
+    } lists[2] = {{PL_BOILERS, "boilers"}, {PL_TURBINES, "turbines"}};
+    for (int L = 0; L < 2; L++) {
+        const cv_node *seq = r.v[lists[L].field];
+        if (!seq) continue;
+        if (seq->kind != CV_SEQ) {
+            case_error(ctx, DH_ERR_INPUT, &seq->pos, "plant", "'%s' must be a list, not %s",
+                       lists[L].what, cv_kind_text(seq->kind));
+            continue;
+        }
+        for (size_t i = 0; i < seq->n; i++) {
+            if (L == 0)
+                read_plant_boiler(ctx, ps, seq->items[i], i);
+            else
+                read_plant_turbine(ctx, ps, seq->items[i], i);
+        }
+    }
+    if (r.v[PL_BOILERS] && r.v[PL_BOILERS]->kind == CV_SEQ && r.v[PL_BOILERS]->n == 0)
+        case_error(ctx, DH_ERR_INPUT, &r.v[PL_BOILERS]->pos, "plant",
+                   "'boilers' is empty: a plant needs at least one boiler");
+    /* unit ids unique within their list (they name the units in messages and results) */
+    for (size_t i = 0; i < ps->n_boilers; i++)
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(ps->boiler[i].id, ps->boiler[j].id)) {
+                dh_srcpos p = {n->pos.file, ps->boiler[i].line, ps->boiler[i].col};
+                case_error(ctx, DH_ERR_INPUT, &p, "plant", "duplicate boiler id '%s'",
+                           ps->boiler[i].id);
+            }
+    for (size_t i = 0; i < ps->n_turbines; i++)
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(ps->turbine[i].id, ps->turbine[j].id)) {
+                dh_srcpos p = {n->pos.file, ps->turbine[i].line, ps->turbine[i].col};
+                case_error(ctx, DH_ERR_INPUT, &p, "plant", "duplicate turbine id '%s'",
+                           ps->turbine[i].id);
+            }
+    if (r.v[PL_PRDS]) read_plant_prds(ctx, r.v[PL_PRDS], ps);
+}
+
+/* The header source: an existing fixed-pressure steam source of the network. */
+static void plant_resolve(case_ctx *ctx, const dh_network *net, dh_plant_spec *ps)
+{
+    if (!ps->present || !ps->header_source[0]) return;
+    dh_srcpos pos = {ps->file, ps->header_line, ps->header_col};
+    const dh_sources *so = &net->sources;
+    for (size_t j = 0; j < so->n; j++) {
+        if (strcmp(so->id[j], ps->header_source)) continue;
+        if (so->type[j] != DH_SOURCE_FIXED_PRESSURE || so->medium[j] != DH_MEDIUM_STEAM)
+            case_error(ctx, DH_ERR_INPUT, &pos, "plant",
+                       "'header_source' %s must be a fixed_pressure steam source (the plant "
+                       "holds the header pressure and delivers the flow the network draws)",
+                       ps->header_source);
+        else
+            ps->source = j;
+        return;
+    }
+    const char *hint = dh_str_suggest(ps->header_source, (const char *const *)so->id, so->n);
+    case_error(ctx, DH_ERR_INPUT, &pos, "plant", "'header_source': no source '%s'%s%s%s",
+               ps->header_source, hint ? " (did you mean '" : "", hint ? hint : "",
+               hint ? "'?)" : "");
+}
+
 static const char *base_name(case_ctx *ctx, const char *path)
 {
     const char *b = strrchr(path, '/');
@@ -1243,6 +1706,9 @@ dh_status case_build(case_ctx *ctx, cv_node *root, dh_case *c)
     static const size_t table_field[K_N] = {T_NODES, T_PIPES, T_VALVES, T_PUMPS,
                                             T_SOURCES, T_CONSUMERS, T_SUBSTATIONS};
     for (size_t k = 0; k < K_N; k++) read_table(&bc, (kind)k, top.v[table_field[k]]);
+    c->plant.present = false;
+    c->plant.source = DH_NONE;
+    if (top.v[T_PLANT]) read_plant(ctx, top.v[T_PLANT], &c->plant);
 
     /* The builder resolves ids and reports dangling and duplicate ones (with positions); run
      * it even after errors so that one pass reports everything. */
@@ -1254,6 +1720,11 @@ dh_status case_build(case_ctx *ctx, cv_node *root, dh_case *c)
         return ctx->first;
     }
     if (st != DH_OK) return st;
+    plant_resolve(ctx, net, &c->plant);
+    if (ctx->n_errors > 0) {
+        dh_network_destroy(&net);
+        return ctx->first;
+    }
     c->net = net;
     return DH_OK;
 }

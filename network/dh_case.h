@@ -4,6 +4,7 @@
 #define DH_CASE_H
 
 #include "dh_network.h"
+#include "dh_plant_spec.h"
 #include "dh_units.h"
 
 typedef enum dh_study_type {
@@ -32,6 +33,7 @@ typedef struct dh_case {
     char *name;
     dh_network *net;  /* owned */
     dh_study study;
+    dh_plant_spec plant; /* the `plant:` section (plant.present false when there is none) */
 } dh_case;
 
 /* Reads and builds a case. `overrides` are "dotted.path=value" strings (from --set) applied to

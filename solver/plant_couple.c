@@ -1,0 +1,473 @@
+/* plant_couple.c: the CHP plant coupled to the steady network solve.
+ *
+ * Exports (dh_plant_couple.h): dh_plant_params_from_spec (case plant section -> model
+ * parameters with the documented defaults), dh_network_with_source (a copy of a network with its
+ * header source changed), dh_plant_couple_options_init, dh_plant_couple (network solve at the set
+ * pressure -> dispatch -> flow-limited re-solve when the plant falls short -> N-1).
+ * Callers: cli/cmd_run.c, tests/plant/test_plant_couple.c. The rule is docs/plant.md,
+ * "Coupling to the network". No I/O; allocation only between solves (network copies).
+ */
+#include "dh_plant_couple.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dh_props.h"
+
+/* ---- case plant section -> parameters ------------------------------------------------------- */
+
+#define TAKE(dst, v)                                                                               \
+    do {                                                                                           \
+        if (!isnan(v)) (dst) = (v);                                                                \
+    } while (0)
+
+static dh_status unit_error(dh_status st, const dh_plant_spec *s, int line, int col,
+                            dh_error *err)
+{
+    /* the unit's own validation names it; the position is the unit's entry in the case file */
+    if (err && s->file[0] && err->line == 0) {
+        snprintf(err->file, sizeof err->file, "%s", s->file);
+        err->line = line;
+        err->col = col;
+    }
+    if (err && err->code == DH_ERR_RANGE) err->code = DH_ERR_INPUT;
+    return st == DH_ERR_RANGE ? DH_ERR_INPUT : st;
+}
+
+dh_status dh_plant_params_from_spec(const dh_plant_spec *s, dh_plant_params *p, dh_error *err)
+{
+    memset(p, 0, sizeof *p);
+    dh_plant_defaults(p); /* plant-wide options (sharing, desuperheat) and the PRDS */
+    snprintf(p->id, sizeof p->id, "%s", s->id[0] ? s->id : "plant");
+    dh_srcpos pos = {s->file[0] ? s->file : NULL, s->line, s->col};
+    if (s->n_boilers < 1 || s->n_boilers > DH_PLANT_BOILERS_MAX ||
+        s->n_turbines > DH_PLANT_TURBINES_MAX)
+        return dh_error_set(err, DH_ERR_INPUT, &pos, "plant", "needs 1..%d boilers and at most "
+                            "%d turbines (got %zu, %zu)", DH_PLANT_BOILERS_MAX,
+                            DH_PLANT_TURBINES_MAX, s->n_boilers, s->n_turbines);
+    if (s->sharing >= 0) p->sharing = (dh_boiler_sharing)s->sharing;
+    if (s->extraction_desuperheat >= 0) p->extraction_desuperheat = s->extraction_desuperheat;
+    dh_status st;
+    p->n_boilers = s->n_boilers;
+    for (size_t i = 0; i < s->n_boilers; i++) {
+        const dh_plant_boiler_spec *b = &s->boiler[i];
+        dh_boiler_params *o = &p->boiler[i];
+        dh_boiler_defaults(o);
+        snprintf(o->id, sizeof o->id, "%s", b->id);
+        o->merit = b->merit >= 0 ? b->merit : (int)i + 1;
+        if (b->in_service >= 0) o->in_service = b->in_service;
+        TAKE(o->rated_flow, b->rated_flow);
+        TAKE(o->min_load, b->min_load);
+        TAKE(o->steam_pressure, b->steam_pressure);
+        TAKE(o->steam_temperature, b->steam_temperature);
+        TAKE(o->feedwater_pressure, b->feedwater_pressure);
+        TAKE(o->feedwater_temperature, b->feedwater_temperature);
+        TAKE(o->blowdown, b->blowdown);
+        TAKE(o->fuel_lhv, b->fuel_lhv);
+        if (b->n_efficiency > 0) {
+            o->efficiency.n = b->n_efficiency;
+            for (int k = 0; k < b->n_efficiency; k++) {
+                o->efficiency.x[k] = b->efficiency_load[k];
+                o->efficiency.y[k] = b->efficiency[k];
+            }
+        }
+        dh_error_clear(err);
+        if ((st = dh_boiler_validate(o, err)) != DH_OK) return unit_error(st, s, b->line, b->col, err);
+    }
+    p->n_turbines = s->n_turbines;
+    for (size_t i = 0; i < s->n_turbines; i++) {
+        const dh_plant_turbine_spec *t = &s->turbine[i];
+        dh_turbine_params *o = &p->turbine[i];
+        dh_turbine_defaults(o);
+        snprintf(o->id, sizeof o->id, "%s", t->id);
+        if (t->in_service >= 0) o->in_service = t->in_service;
+        if (t->model >= 0) o->model = (dh_turbine_model)t->model;
+        TAKE(o->throttle_pressure, t->throttle_pressure);
+        TAKE(o->throttle_temperature, t->throttle_temperature);
+        TAKE(o->min_throttle_flow, t->min_throttle_flow);
+        TAKE(o->max_throttle_flow, t->max_throttle_flow);
+        TAKE(o->valve_loss, t->valve_loss);
+        TAKE(o->design_extraction_pressure, t->design_extraction_pressure);
+        TAKE(o->extraction_pressure_min, t->extraction_pressure_min);
+        TAKE(o->extraction_pressure_max, t->extraction_pressure_max);
+        TAKE(o->extraction_line_dp, t->extraction_line_dp);
+        TAKE(o->max_extraction, t->max_extraction);
+        TAKE(o->min_lp_flow, t->min_lp_flow);
+        TAKE(o->max_lp_flow, t->max_lp_flow);
+        TAKE(o->lp_valve_loss, t->lp_valve_loss);
+        TAKE(o->condenser_pressure, t->condenser_pressure);
+        TAKE(o->eta_hp, t->eta_hp);
+        TAKE(o->eta_lp, t->eta_lp);
+        TAKE(o->eta_mech, t->eta_mech);
+        TAKE(o->eta_gen, t->eta_gen);
+        TAKE(o->max_power, t->max_power);
+        TAKE(o->willans_no_load, t->willans_no_load);
+        dh_error_clear(err);
+        if ((st = dh_turbine_validate(o, err)) != DH_OK) return unit_error(st, s, t->line, t->col, err);
+    }
+    if (s->has_prds) {
+        const dh_plant_prds_spec *q = &s->prds;
+        if (q->id[0]) snprintf(p->prds.id, sizeof p->prds.id, "%s", q->id);
+        if (q->in_service >= 0) p->prds.in_service = q->in_service;
+        TAKE(p->prds.capacity, q->capacity);
+        TAKE(p->prds.spray_pressure, q->spray_pressure);
+        TAKE(p->prds.spray_temperature, q->spray_temperature);
+        dh_error_clear(err);
+        if ((st = dh_prds_validate(&p->prds, err)) != DH_OK)
+            return unit_error(st, s, q->line, q->col, err);
+    }
+    dh_error_clear(err);
+    if ((st = dh_plant_validate(p, err)) != DH_OK) return unit_error(st, s, s->line, s->col, err);
+    return DH_OK;
+}
+
+/* ---- a network with its header source changed ------------------------------------------------ */
+
+dh_status dh_network_with_source(const dh_network *net, size_t source, const dh_source_spec *src,
+                                 dh_network **out, dh_error *err)
+{
+    *out = NULL;
+    if (source >= net->sources.n)
+        return dh_error_set(err, DH_ERR_INPUT, NULL, NULL, "no source row %zu", source);
+    dh_netbuild *b = NULL;
+    dh_status st = dh_netbuild_create(&b, err);
+    if (st != DH_OK) return st;
+    dh_netbuild_set_name(b, net->name);
+    dh_netbuild_set_ambient(b, &net->ambient);
+    const dh_nodes *N = &net->nodes;
+    const dh_links *L = &net->links;
+    for (size_t i = 0; i < N->n && st == DH_OK; i++) {
+        dh_node_spec s = {N->id[i], N->x[i], N->y[i], N->z[i], N->pos[i]};
+        st = dh_netbuild_add_node(b, &s, err);
+    }
+    const dh_pipes *P = &net->pipes;
+    for (size_t i = 0; i < P->n && st == DH_OK; i++) {
+        size_t l = P->link[i];
+        dh_pipe_spec s;
+        dh_pipe_spec_init(&s);
+        s.id = L->id[l];
+        s.from = N->id[L->from[l]];
+        s.to = N->id[L->to[l]];
+        s.length = P->length[i];
+        s.diameter = P->diameter[i];
+        s.outer_diameter = P->outer_diameter[i];
+        s.roughness = P->roughness[i];
+        s.local_loss = P->local_loss[i];
+        s.wall_conductivity = P->wall_conductivity[i];
+        s.segments = P->segments[i];
+        s.laying = P->laying[i];
+        s.depth = P->depth[i];
+        s.soil_conductivity = P->soil_conductivity[i];
+        s.surface_coefficient = P->surface_coefficient[i];
+        s.pair = P->pair[i] != DH_NONE ? L->id[P->link[P->pair[i]]] : NULL;
+        s.pair_spacing = P->pair_spacing[i];
+        s.ins = P->ins + P->ins_start[i];
+        s.n_ins = P->ins_start[i + 1] - P->ins_start[i];
+        s.pos = s.from_pos = s.to_pos = s.pair_pos = L->pos[l];
+        st = dh_netbuild_add_pipe(b, &s, err);
+    }
+    const dh_valves *V = &net->valves;
+    for (size_t i = 0; i < V->n && st == DH_OK; i++) {
+        size_t l = V->link[i];
+        dh_valve_spec s;
+        dh_valve_spec_init(&s);
+        s.id = L->id[l];
+        s.from = N->id[L->from[l]];
+        s.to = N->id[L->to[l]];
+        s.type = V->type[i];
+        s.setpoint = V->setpoint[i];
+        s.diameter = V->diameter[i];
+        s.kv = V->kv[i];
+        s.zeta = V->zeta[i];
+        s.opening = V->opening[i];
+        s.pos = s.from_pos = s.to_pos = L->pos[l];
+        st = dh_netbuild_add_valve(b, &s, err);
+    }
+    const dh_pumps *U = &net->pumps;
+    for (size_t i = 0; i < U->n && st == DH_OK; i++) {
+        size_t l = U->link[i];
+        dh_pump_spec s;
+        dh_pump_spec_init(&s);
+        s.id = L->id[l];
+        s.from = N->id[L->from[l]];
+        s.to = N->id[L->to[l]];
+        s.curve_flow = U->curve_flow + U->curve_start[i];
+        s.curve_head = U->curve_head + U->curve_start[i];
+        s.n_curve = U->curve_start[i + 1] - U->curve_start[i];
+        s.speed = U->speed[i];
+        s.pos = s.from_pos = s.to_pos = L->pos[l];
+        st = dh_netbuild_add_pump(b, &s, err);
+    }
+    const dh_sources *S = &net->sources;
+    for (size_t j = 0; j < S->n && st == DH_OK; j++) {
+        dh_source_spec s;
+        dh_source_spec_init(&s);
+        if (j == source) s = *src;
+        s.id = S->id[j];
+        s.node = N->id[S->node[j]];
+        s.pos = s.node_pos = S->pos[j];
+        if (j != source) {
+            s.type = S->type[j];
+            s.medium = S->medium[j];
+            s.pressure = S->pressure[j];
+            s.temperature = S->temperature[j];
+            s.mass_flow = S->mass_flow[j];
+        }
+        st = dh_netbuild_add_source(b, &s, err);
+    }
+    const dh_consumers *C = &net->consumers;
+    for (size_t c = 0; c < C->n && st == DH_OK; c++) {
+        dh_consumer_spec s;
+        dh_consumer_spec_init(&s);
+        s.id = C->id[c];
+        s.group = C->group[c];
+        s.node = N->id[C->node[c]];
+        s.return_node = C->return_node[c] != DH_NONE ? N->id[C->return_node[c]] : NULL;
+        s.type = C->type[c];
+        s.demand_mass_flow = C->demand_mass_flow[c];
+        s.demand_heat = C->demand_heat[c];
+        s.supply_temperature = C->supply_temperature[c];
+        s.return_temperature = C->return_temperature[c];
+        s.min_pressure = C->min_pressure[c];
+        s.min_temperature = C->min_temperature[c];
+        s.require_dry = C->require_dry[c];
+        s.pos = s.node_pos = s.return_pos = C->pos[c];
+        st = dh_netbuild_add_consumer(b, &s, err);
+    }
+    const dh_substations *X = &net->substations;
+    for (size_t i = 0; i < X->n && st == DH_OK; i++) {
+        dh_substation_spec s;
+        dh_substation_spec_init(&s);
+        s.id = X->id[i];
+        s.steam_node = N->id[X->steam_node[i]];
+        s.water_in = N->id[X->water_in[i]];
+        s.water_out = N->id[X->water_out[i]];
+        s.supply_temperature = X->supply_temperature[i];
+        s.condensate_temperature = X->condensate_temperature[i];
+        s.max_heat = X->max_heat[i];
+        s.pos = s.steam_pos = s.in_pos = s.out_pos = X->pos[i];
+        st = dh_netbuild_add_substation(b, &s, err);
+    }
+    if (st == DH_OK) {
+        dh_diag diag;
+        dh_diag_init(&diag, 4);
+        st = dh_netbuild_finish(b, out, &diag);
+        if (st != DH_OK && err) {
+            if (diag.count) *err = diag.items[0];
+            else dh_error_set(err, st, NULL, NULL, "rebuilding the network failed");
+        }
+        dh_diag_free(&diag);
+    }
+    dh_netbuild_destroy(&b);
+    return st;
+}
+
+/* ---- the coupled solve ---------------------------------------------------------------------- */
+
+void dh_plant_couple_options_init(dh_plant_couple_options *opt)
+{
+    memset(opt, 0, sizeof *opt);
+    dh_steady_options_init(&opt->steady);
+    opt->n1_check = true;
+    opt->max_passes = 6;
+    opt->flow_rtol = 1e-4;
+    opt->power_mode = DH_POWER_HEAT_LED;
+}
+
+/* One steady solve of a network (the solver lives for this solve only). */
+static dh_status solve_once(const dh_network *net, const dh_study *study,
+                            const dh_steady_options *opt, dh_snapshot *snap,
+                            dh_solve_stats *stats, dh_error *err)
+{
+    dh_steady *s = NULL;
+    dh_status st = dh_steady_create(net, study, opt, &s, err);
+    if (st != DH_OK) return st;
+    st = dh_steady_solve(s, snap, stats, err);
+    dh_steady_destroy(&s);
+    return st;
+}
+
+static void unmet_sums(const dh_network *net, const dh_snapshot *r, double *steam, double *heat)
+{
+    *steam = *heat = 0;
+    for (size_t c = 0; c < net->consumers.n; c++) {
+        if (net->consumers.type[c] == DH_CONSUMER_STEAM)
+            *steam += r->consumer_unmet[c];
+        else
+            *heat += r->consumer_unmet[c];
+    }
+}
+
+static dh_status dispatch_at(const dh_plant_params *plant, const dh_plant_couple_options *opt,
+                             double p_header, double T_set, double flow, dh_plant_result *res,
+                             dh_error *err)
+{
+    dh_plant_demand d = {p_header, T_set, flow, opt->power_mode, opt->power_target};
+    return dh_plant_dispatch(plant, &d, res, err);
+}
+
+/* Network solve with the header held at pressure p (a copy of the network with the source's
+ * set pressure changed; at p = the set pressure the network itself): the draw and the plant's
+ * deliverable flow there, f = draw - deliverable. */
+static dh_status eval_at(const dh_network *net, const dh_study *study,
+                         const dh_plant_params *plant, const dh_plant_couple_options *opt,
+                         size_t src, double p, double T_set, dh_snapshot *snap,
+                         dh_solve_stats *stats, dh_plant_result *res, double *f, int *n_solves,
+                         dh_error *err)
+{
+    dh_source_spec s;
+    dh_source_spec_init(&s);
+    s.type = DH_SOURCE_FIXED_PRESSURE;
+    s.medium = DH_MEDIUM_STEAM;
+    s.pressure = p;
+    s.temperature = T_set;
+    dh_network *at = NULL;
+    dh_status st = dh_network_with_source(net, src, &s, &at, err);
+    if (st != DH_OK) return st;
+    st = solve_once(at, study, &opt->steady, snap, stats, err);
+    dh_network_destroy(&at);
+    (*n_solves)++;
+    if (st != DH_OK) return st;
+    double draw = fmax(snap->source_mass_flow[src], 0);
+    if ((st = dispatch_at(plant, opt, p, T_set, draw, res, err)) != DH_OK) return st;
+    *f = draw - res->capacity;
+    return DH_OK;
+}
+
+/* The header flow-limited: the plant delivers its capacity and the header pressure falls to
+ * where the network draws just that. Solved as the header pressure p at which
+ * draw(p) = capacity(p), by the Illinois variant of regula falsi between the set pressure
+ * (draw > capacity: the caller's first solve) and atmospheric + 2 kPa (the consumers' delivery
+ * ramp, docs/model.md, has cut their draw there). This is the state of the network with the
+ * header as a fixed-flow source at the capacity, but each solve holds a pressure: with a fixed
+ * flow and every consumer above its ramp the node equations are singular (the flows are all
+ * fixed, no pressure enters), so a Newton solve from that side cannot find the ramp region.
+ * The capacity is evaluated at each trial pressure (the extraction pressure follows the header).
+ * Ends when |f| <= flow_rtol x capacity or after 40 solves; the state returned is the last one
+ * with f <= 0 (the plant delivers everything drawn: unmet at the plant = 0), re-solved if
+ * needed. *res is the dispatch of the draw there, *p_reached its header pressure. */
+static dh_status flow_limited(const dh_network *net, const dh_study *study,
+                              const dh_plant_params *plant, const dh_plant_couple_options *opt,
+                              size_t src, double T_set, double f_hi, dh_snapshot *snap,
+                              dh_solve_stats *stats, dh_plant_result *res, double *p_reached,
+                              int *n_solves, dh_error *err)
+{
+    double p_hi = net->sources.pressure[src];
+    double p_lo = net->ambient.atmospheric_pressure + 2e3, f_lo;
+    dh_status st = eval_at(net, study, plant, opt, src, p_lo, T_set, snap, stats, res, &f_lo,
+                           n_solves, err);
+    if (st != DH_OK) return st;
+    double p_ok = p_lo, f = f_lo;
+    if (f_lo > 0) { /* even at atmospheric the plant cannot carry the draw: report that state */
+        *p_reached = p_lo;
+        return DH_OK;
+    }
+    int side = 0;
+    const double tol = opt->flow_rtol > 0 ? opt->flow_rtol : 1e-4;
+    for (int it = 0; it < 40; it++) {
+        double p = (p_lo * f_hi - p_hi * f_lo) / (f_hi - f_lo);
+        if (!(p > p_lo && p < p_hi)) p = 0.5 * (p_lo + p_hi);
+        if ((st = eval_at(net, study, plant, opt, src, p, T_set, snap, stats, res, &f, n_solves,
+                          err)) != DH_OK)
+            return st;
+        if (f <= 0) {
+            p_lo = p, f_lo = f, p_ok = p;
+            if (side == -1) f_hi *= 0.5;
+            side = -1;
+        } else {
+            p_hi = p, f_hi = f;
+            if (side == 1) f_lo *= 0.5;
+            side = 1;
+        }
+        if (fabs(f) <= tol * res->capacity || p_hi - p_lo < 1.0) break;
+    }
+    if (f > 0 && (st = eval_at(net, study, plant, opt, src, p_ok, T_set, snap, stats, res, &f,
+                               n_solves, err)) != DH_OK)
+        return st;
+    *p_reached = p_ok;
+    return DH_OK;
+}
+
+dh_status dh_plant_couple(const dh_network *net, const dh_study *study,
+                          const dh_plant_params *plant, size_t source,
+                          const dh_plant_couple_options *opt_in, dh_snapshot *result,
+                          dh_snapshot *n1_result, dh_plant_coupling *out, dh_error *err)
+{
+    dh_plant_couple_options defaults;
+    dh_plant_couple_options_init(&defaults);
+    const dh_plant_couple_options *opt = opt_in ? opt_in : &defaults;
+    memset(out, 0, sizeof *out);
+    out->source = source;
+    out->n1_boiler = -1;
+    if (source >= net->sources.n || net->sources.type[source] != DH_SOURCE_FIXED_PRESSURE ||
+        net->sources.medium[source] != DH_MEDIUM_STEAM)
+        return dh_error_set(err, DH_ERR_INPUT, NULL, "plant",
+                            "the plant's header must be a fixed-pressure steam source");
+    const double p_set = net->sources.pressure[source], T_set = net->sources.temperature[source];
+    out->set_pressure = p_set;
+    out->set_temperature = T_set;
+    dh_props w;
+    dh_status st = dh_props_pT(plant->prds.spray_pressure, plant->prds.spray_temperature, &w, err);
+    if (st != DH_OK) return st;
+    out->h_feedwater = w.h;
+
+    /* 1. the network at the header set pressure: its draw is the demand on the plant */
+    st = solve_once(net, study, &opt->steady, result, &out->stats, err);
+    out->network_solves = 1;
+    if (st != DH_OK) return st;
+    out->demand = result->source_mass_flow[source];
+    if ((st = dispatch_at(plant, opt, p_set, T_set, fmax(out->demand, 0), &out->plant, err)))
+        return st;
+    const dh_plant_result first = out->plant;
+    out->header_pressure = p_set;
+
+    /* 2. short: the header becomes flow-limited at what the plant can deliver */
+    if (first.unmet_steam > 1e-6 * fmax(out->demand, 1.0)) {
+        out->flow_limited = true;
+        st = flow_limited(net, study, plant, opt, source, T_set,
+                          out->demand - first.capacity, result,
+                          &out->stats, &out->plant, &out->header_pressure, &out->network_solves,
+                          err);
+        if (st != DH_OK) return st;
+    }
+    out->header_flow = result->source_mass_flow[source];
+    out->shortfall = fmax(out->demand - out->plant.header_flow, 0);
+    unmet_sums(net, result, &out->unmet_steam, &out->unmet_heat);
+    /* balance plant <-> network: the source's stream enters at h(p_header, T_set) */
+    dh_props hs;
+    if ((st = dh_props_pT(out->header_pressure, T_set, &hs, err)) != DH_OK) return st;
+    out->mass_balance = out->plant.header_flow - out->header_flow;
+    out->energy_balance = out->plant.heat_supplied - out->header_flow * (hs.h - out->h_feedwater);
+
+    /* 3. N-1: the capacity with the largest available boiler out (from the first dispatch) */
+    out->n1_boiler = first.n1_boiler;
+    out->n1_capacity = first.n1_capacity;
+    out->n1_checked = opt->n1_check && first.n1_boiler >= 0;
+    if (out->n1_checked) {
+        out->n1_margin = first.n1_capacity - out->demand;
+        out->n1_holds = out->n1_margin >= 0;
+        if (!out->n1_holds && n1_result) {
+            dh_plant_params p1 = *plant;
+            p1.boiler[first.n1_boiler].in_service = false;
+            dh_plant_result r1;
+            out->n1_solved = true;
+            st = flow_limited(net, study, &p1, opt, source, T_set,
+                              out->demand - first.n1_capacity, n1_result,
+                              &out->n1_stats, &r1, &out->n1_header_pressure,
+                              &out->network_solves, err);
+            if (st == DH_ERR_NOCONV) {
+                /* the verdict stands (the plant is short); who goes short is not known */
+                out->n1_converged = false;
+                dh_error_clear(err);
+                return DH_OK;
+            }
+            if (st != DH_OK) return st;
+            out->n1_converged = true;
+            out->n1_header_flow = n1_result->source_mass_flow[source];
+            unmet_sums(net, n1_result, &out->n1_unmet_steam, &out->n1_unmet_heat);
+        }
+    }
+    return DH_OK;
+}
