@@ -10,5 +10,6 @@ int dh_cmd_props(int argc, char **argv);
 int dh_cmd_check(int argc, char **argv);
 int dh_cmd_run(int argc, char **argv);
 int dh_cmd_report(int argc, char **argv);
+int dh_cmd_import(int argc, char **argv);
 
 #endif

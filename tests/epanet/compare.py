@@ -1,0 +1,139 @@
+#!/usr/bin/python3
+"""compare.py: dhsim's steady solution of an imported EPANET network against EPANET 2.2's own.
+
+  compare.py NET.inp REF.json RESULT.h5            compare a finished dhsim result
+  compare.py --dhsim BIN NET.inp REF.json          import NET.inp, run it, compare
+  options: --head-tol M (0.01 m)  --flow-tol REL (1e-3)  --quiet
+
+REF.json comes from tests/epanet/reference/run_epanet.mjs (see its README). Use the `.stdg`
+references (EPANET with standard gravity, like dhsim) for Darcy-Weisbach networks, and the
+`.nodemand` ones while the case format has no water-draw consumer (docs/epanet.md, "Demands").
+
+Heads (issue 4: within 0.01 m). dhsim gives absolute node pressures p; EPANET heads. With the
+importer's water at 20 degC, rho0 = 998.207 kg/m3 (IAPWS-IF97 at 101.325 kPa), and the
+compressibility of water kappa = 4.59e-10 1/Pa (IAPWS-95 at 20 degC), the head of a column of
+gauge pressure pg is h = integral dp / (rho(p) g) = pg / (rho0 g) (1 - kappa pg / 2) to second
+order, g = 9.80665 m/s2; head = z + h. Every node in both solutions is compared (junctions,
+reservoir and tank nodes; tanks sit at their water level in the case, so their pressure is 0
+gauge and their head is z).
+
+Flows (within 0.1 %). dhsim's mass flow m -> volume flow m / rho0. A link passes when
+|Q - Q_ref| <= tol x max(|Q_ref|, 1e-3 x max_links |Q_ref|): a flow a thousand times smaller
+than the network's largest is judged on the network's scale (its relative error is noise of
+the solvers' tolerances, EPANET's ACCURACY being a sum over all links). Links EPANET has
+closed (flow 0) that the importer left out are skipped; links in one solution only are listed.
+Exit status 0 when everything is within tolerance, 1 otherwise (worst offenders printed),
+2 on usage or I/O errors.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+RHO0 = 998.207    # kg/m3, water at 20 degC, 101.325 kPa (IAPWS-IF97 region 1)
+KAPPA = 4.59e-10  # 1/Pa, isothermal compressibility of water at 20 degC (IAPWS-95)
+G = 9.80665       # m/s2
+P_ATM = 101325.0  # Pa: the importer writes atmospheric_pressure: 101.325 kPa
+
+
+def run_dhsim(dhsim, inp, workdir):
+    case = os.path.join(workdir, "case.yaml")
+    out = os.path.join(workdir, "result.h5")
+    r = subprocess.run([dhsim, "import", "epanet", inp, "-o", case], capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit("compare.py: dhsim import failed (%d):\n%s" % (r.returncode, r.stderr))
+    r = subprocess.run([dhsim, "run", case, "-o", out], capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit("compare.py: dhsim run failed (%d):\n%s%s" % (r.returncode, r.stdout, r.stderr))
+    return out
+
+
+def read_h5(path):
+    import h5py  # Debian's python3-h5py, for /usr/bin/python3
+    with h5py.File(path, "r") as f:
+        dec = lambda a: [x.decode() if isinstance(x, bytes) else str(x) for x in a]
+        nid = dec(f["/network/nodes/id"][()])
+        z = f["/network/nodes/z"][()]
+        p = f["/results/nodes/pressure"][()][0]
+        lid = dec(f["/network/links/id"][()])
+        m = f["/results/links/mass_flow"][()][0]
+    heads = {}
+    for i, n in enumerate(nid):
+        pg = p[i] - P_ATM
+        heads[n] = z[i] + pg / (RHO0 * G) * (1.0 - KAPPA * pg / 2.0)
+    flows = {l: m[i] / RHO0 for i, l in enumerate(lid)}
+    return heads, flows
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--dhsim", help="dhsim binary: import and run NET.inp first")
+    ap.add_argument("--head-tol", type=float, default=0.01)
+    ap.add_argument("--flow-tol", type=float, default=1e-3)
+    ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("inp")
+    ap.add_argument("ref")
+    ap.add_argument("result", nargs="?")
+    a = ap.parse_args()
+    if not a.result and not a.dhsim:
+        ap.error("give RESULT.h5 or --dhsim BIN")
+    try:
+        ref = json.load(open(a.ref))
+    except (OSError, ValueError) as e:
+        print("compare.py: %s: %s" % (a.ref, e), file=sys.stderr)
+        return 2
+    with tempfile.TemporaryDirectory() as tmp:
+        res = a.result or run_dhsim(a.dhsim, a.inp, tmp)
+        heads, flows = read_h5(res)
+
+    fails, notes = [], []
+    worst_h = (0.0, None)
+    for n, r in ref["nodes"].items():
+        if n not in heads:
+            notes.append("node %s: not in the dhsim result" % n)
+            continue
+        d = heads[n] - r["head"]
+        if abs(d) > abs(worst_h[0]):
+            worst_h = (d, n)
+        if abs(d) > a.head_tol:
+            fails.append((abs(d) / a.head_tol, "node %s: head %.4f m, EPANET %.4f m (%+.4f m)"
+                          % (n, heads[n], r["head"], d)))
+    qmax = max([abs(r["flow"]) for r in ref["links"].values()] + [1e-12])
+    worst_q = (0.0, None)
+    for l, r in ref["links"].items():
+        if l not in flows:
+            if abs(r["flow"]) > 1e-9 * qmax:
+                notes.append("link %s: EPANET flow %.6g m3/s, not in the dhsim result" % (l, r["flow"]))
+            continue
+        scale = max(abs(r["flow"]), 1e-3 * qmax)
+        rel = (flows[l] - r["flow"]) / scale
+        if abs(rel) > abs(worst_q[0]):
+            worst_q = (rel, l)
+        if abs(rel) > a.flow_tol:
+            fails.append((abs(rel) / a.flow_tol, "link %s: flow %.6g L/s, EPANET %.6g L/s (%+.3g %%)"
+                          % (l, flows[l] * 1e3, r["flow"] * 1e3, rel * 100)))
+    for l in flows:
+        if l not in ref["links"] and not l.endswith(".cv"):
+            notes.append("link %s: in the dhsim result only" % l)
+    name = os.path.basename(a.ref)
+    print("%s: %d nodes, %d links compared; worst head %+.5f m (node %s), worst flow %+.4g %% "
+          "(link %s); tolerances %g m, %g %%" % (name, len(heads), len(flows), worst_h[0], worst_h[1],
+                                                  worst_q[0] * 100, worst_q[1], a.head_tol,
+                                                  a.flow_tol * 100))
+    if not a.quiet:
+        for s in notes:
+            print("  note: " + s)
+    if fails:
+        fails.sort(reverse=True)
+        print("FAIL: %d values outside tolerance; the worst:" % len(fails))
+        for _, s in fails[:15]:
+            print("  " + s)
+        return 1
+    print("ok")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
