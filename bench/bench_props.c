@@ -1,21 +1,32 @@
 /* bench_props.c: evaluations per second of the water/steam property calls the network solver
  * makes: (p,T) -> (rho,h), (p,h) -> (T,rho) fast path (regions 1 and 2), the exact (p,h) path,
- * and saturation calls. Single thread; prints the median of several repetitions.
- * Run: build/bench/bench_props [repetitions]   (not a test; see docs/properties.md)
+ * and saturation calls. Single thread; prints the median of several repetitions, timed by the
+ * thread's CPU clock.
+ * Run: build/bench/bench_props [repetitions [calls [filter]]]   (not a test; see
+ * docs/properties.md). `calls` (default 2000000) per run; `filter` runs only the lines whose
+ * name contains it, e.g. for instruction counts per call under callgrind:
+ *   valgrind --tool=callgrind --toggle-collect=dh_props_ph_fast \
+ *       build/bench/bench_props 1 100000 "fast, region 2"
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "dh_props.h"
 
 #define NSTATES 4096
-#define CALLS 2000000
+#define CALLS_DEFAULT 2000000
 
+static int CALLS = CALLS_DEFAULT;
+static const char *FILTER = NULL;
+
+/* CPU time of this thread, not wall time: on a shared, loaded machine the rate per core is what
+ * is wanted, and time spent descheduled would otherwise count against the code. */
 static double now(void)
 {
     struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
@@ -122,6 +133,7 @@ static double k_wet(int set)
 static void run(const char *name, kernel f, int set, int reps)
 {
     double rate[64];
+    if (FILTER && !strstr(name, FILTER)) return;
     for (int r = 0; r < reps; r++) {
         double t0 = now();
         sink = f(set);
@@ -136,6 +148,9 @@ int main(int argc, char **argv)
 {
     int reps = argc > 1 ? atoi(argv[1]) : 7;
     if (reps < 1 || reps > 64) reps = 7;
+    if (argc > 2) CALLS = atoi(argv[2]);
+    if (CALLS < 1) CALLS = CALLS_DEFAULT;
+    if (argc > 3) FILTER = argv[3];
     srand(12345);
     for (int k = 0; k < NSTATES; k++) {
         double p = 0.2e6 + 2.3e6 * rand() / (double)RAND_MAX;

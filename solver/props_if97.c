@@ -12,8 +12,10 @@
  *
  * Numerics: the polynomial sums use tables of integer powers built by multiplication (never
  * pow() for integer exponents); each Gibbs evaluation returns g and its five first and second
- * derivatives in one pass. (p,h) and (p,s) inputs use the backward equations as the start and
- * polish with Newton steps on the forward equation (see docs/properties.md).
+ * derivatives in one pass, or only the subset a caller needs (mask G_*). The hot sums are
+ * inlined and fully unrolled over their constant tables (see gibbs_sums, poly_sum_c); the
+ * solver's fast (p,h) path is fast_point. (p,h) and (p,s) inputs use the backward equations as
+ * the start and polish with Newton steps on the forward equation (see docs/properties.md).
  * SI units everywhere (Pa, K, J/kg, J/(kg K), kg/m3). No I/O, no allocation, no globals.
  */
 #include <math.h>
@@ -35,8 +37,48 @@ static inline void pow_table(double x, int n, double *t)
     for (int k = 2; k <= n; k++) t[k] = t[k >> 1] * t[k - (k >> 1)];
 }
 
+#if defined(__GNUC__)
+#define IF97_INLINE static inline __attribute__((always_inline))
+#else
+#define IF97_INLINE static inline
+#endif
+
 /* sum_k n_k x^I_k y^J_k with imin <= I <= imax, jmin <= J <= jmax (negative exponents need
- * x, y != 0). Tables live on the stack: |exponents| <= 63. */
+ * x, y != 0). Tables live on the stack: |exponents| <= 63. poly_sum_c is the inline form for
+ * the hot backward equations: with a constant table and constant bounds the fully unrolled loops
+ * fold the exponents into constants, so only the powers the table uses (and their product-tree
+ * factors) are formed and the sum is straight-line code without index loads; if97_poly_sum is
+ * the out-of-line form for everything else. */
+IF97_INLINE double poly_sum_c(const if97_term *c, int nt, double x, int imin, int imax, double y,
+                              int jmin, int jmax)
+{
+    /* xp[I] = x^I, yp[J] = y^J for the needed ranges (negative powers from 1/x, 1/y) */
+    double xt[128], yt[128];
+    double *xp = xt + 64, *yp = yt + 64;
+    xp[0] = yp[0] = 1.0;
+    xp[1] = x;
+    yp[1] = y;
+#pragma GCC unroll 64
+    for (int k = 2; k <= imax; k++) xp[k] = xp[k >> 1] * xp[k - (k >> 1)];
+#pragma GCC unroll 64
+    for (int k = 2; k <= jmax; k++) yp[k] = yp[k >> 1] * yp[k - (k >> 1)];
+    if (imin < 0) {
+        xp[-1] = 1.0 / x;
+#pragma GCC unroll 64
+        for (int k = 2; k <= -imin; k++) xp[-k] = xp[-(k >> 1)] * xp[-(k - (k >> 1))];
+    }
+    if (jmin < 0) {
+        yp[-1] = 1.0 / y;
+#pragma GCC unroll 64
+        for (int k = 2; k <= -jmin; k++) yp[-k] = yp[-(k >> 1)] * yp[-(k - (k >> 1))];
+    }
+    /* four partial sums: shorter floating-point dependency chains */
+    double s[4] = {0.0, 0.0, 0.0, 0.0};
+#pragma GCC unroll 64
+    for (int k = 0; k < nt; k++) s[k & 3] += c[k].n * xp[c[k].I] * yp[c[k].J];
+    return (s[0] + s[1]) + (s[2] + s[3]);
+}
+
 double if97_poly_sum(const if97_term *c, int nt, double x, int imin, int imax, double y, int jmin,
                      int jmax)
 {
@@ -82,46 +124,64 @@ typedef struct gibbs_term {
             (n) * (I) * (J)                                                                    \
     }
 
-/* Sums over the terms n x^I y^J: g, and the sums with the factors of gibbs_term; two
- * interleaved accumulator sets halve the floating-point dependency chains. */
-static inline void gibbs_sums(const gibbs_term *c, int nt, const double *xp, const double *yp,
-                              double out[6])
+/* Which of the six Gibbs sums to form (a compile-time constant at every call, so the unused
+ * sums vanish): gamma, gamma_pi, gamma_pipi, gamma_tau, gamma_tautau, gamma_pitau. */
+enum {
+    G_G = 1, G_P = 2, G_PP = 4, G_T = 8, G_TT = 16, G_PT = 32,
+    G_ALL = 63,        /* everything (dh_props_*: s needs gamma) */
+    G_LITE = 62,       /* v, h, cp and the first derivatives of v and h (the solver's fast path) */
+    G_HCP = G_T | G_TT /* h and cp only (the Newton step of the fast path) */
+};
+
+/* Sums over the terms n x^I y^J: g, and the sums with the factors of gibbs_term, only those in
+ * mask. The loop is fully unrolled over the constant table, so exponents and the zero factors
+ * (I = 0, I = 1 in I(I-1), J = 0, ...) fold away at compile time. With GNU C the terms go in
+ * pairs through two-lane vectors (SSE2 on x86-64: one multiply and one add per pair and sum);
+ * lane sums are added at the end. */
+#if defined(__GNUC__)
+typedef double if97_v2d __attribute__((vector_size(16)));
+IF97_INLINE void gibbs_sums(const gibbs_term *c, int nt, const double *xp, const double *yp,
+                            int mask, double out[6])
 {
-    double a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0;
-    double b0 = 0, b1 = 0, b2 = 0, b3 = 0, b4 = 0, b5 = 0;
-    int k = 0;
-    for (; k + 1 < nt; k += 2) {
-        double t = xp[c[k].I] * yp[c[k].J];
-        double u = xp[c[k + 1].I] * yp[c[k + 1].J];
-        a0 += c[k].n * t;
-        b0 += c[k + 1].n * u;
-        a1 += c[k].ni * t;
-        b1 += c[k + 1].ni * u;
-        a2 += c[k].nii * t;
-        b2 += c[k + 1].nii * u;
-        a3 += c[k].nj * t;
-        b3 += c[k + 1].nj * u;
-        a4 += c[k].njj * t;
-        b4 += c[k + 1].njj * u;
-        a5 += c[k].nij * t;
-        b5 += c[k + 1].nij * u;
+    /* one accumulator per sum: a second set (shorter add chains) measured slower, from spills */
+    if97_v2d s0 = {0.0, 0.0}, s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0;
+#pragma GCC unroll 64
+    for (int k = 0; k < nt; k += 2) {
+        const gibbs_term *u = c + k;
+        /* the second lane of an odd tail is a zero term */
+        const gibbs_term z = {0, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0}, *w = k + 1 < nt ? c + k + 1 : &z;
+        if97_v2d t = (if97_v2d){xp[u->I], xp[w->I]} * (if97_v2d){yp[u->J], yp[w->J]};
+        if (mask & G_G) s0 += (if97_v2d){u->n, w->n} * t;
+        if ((mask & G_P) && (u->ni != 0.0 || w->ni != 0.0)) s1 += (if97_v2d){u->ni, w->ni} * t;
+        if ((mask & G_PP) && (u->nii != 0.0 || w->nii != 0.0)) s2 += (if97_v2d){u->nii, w->nii} * t;
+        if ((mask & G_T) && (u->nj != 0.0 || w->nj != 0.0)) s3 += (if97_v2d){u->nj, w->nj} * t;
+        if ((mask & G_TT) && (u->njj != 0.0 || w->njj != 0.0)) s4 += (if97_v2d){u->njj, w->njj} * t;
+        if ((mask & G_PT) && (u->nij != 0.0 || w->nij != 0.0)) s5 += (if97_v2d){u->nij, w->nij} * t;
     }
-    if (k < nt) {
-        double t = xp[c[k].I] * yp[c[k].J];
-        a0 += c[k].n * t;
-        a1 += c[k].ni * t;
-        a2 += c[k].nii * t;
-        a3 += c[k].nj * t;
-        a4 += c[k].njj * t;
-        a5 += c[k].nij * t;
-    }
-    out[0] = a0 + b0;
-    out[1] = a1 + b1;
-    out[2] = a2 + b2;
-    out[3] = a3 + b3;
-    out[4] = a4 + b4;
-    out[5] = a5 + b5;
+    out[0] = s0[0] + s0[1];
+    out[1] = s1[0] + s1[1];
+    out[2] = s2[0] + s2[1];
+    out[3] = s3[0] + s3[1];
+    out[4] = s4[0] + s4[1];
+    out[5] = s5[0] + s5[1];
 }
+#else
+IF97_INLINE void gibbs_sums(const gibbs_term *c, int nt, const double *xp, const double *yp,
+                            int mask, double out[6])
+{
+    double a[2][6] = {{0.0, 0.0, 0.0, 0.0, 0.0, 0.0}, {0.0, 0.0, 0.0, 0.0, 0.0, 0.0}};
+    for (int k = 0; k < nt; k++) {
+        double t = xp[c[k].I] * yp[c[k].J], *s = a[k & 1];
+        if (mask & G_G) s[0] += c[k].n * t;
+        if (mask & G_P) s[1] += c[k].ni * t;
+        if (mask & G_PP) s[2] += c[k].nii * t;
+        if (mask & G_T) s[3] += c[k].nj * t;
+        if (mask & G_TT) s[4] += c[k].njj * t;
+        if (mask & G_PT) s[5] += c[k].nij * t;
+    }
+    for (int i = 0; i < 6; i++) out[i] = a[0][i] + a[1][i];
+}
+#endif
 
 /* Properties from a Gibbs equation (IF97 Tables 3, 12, 37): pstar in Pa. */
 static void gibbs_to_point(double p, double T, double pstar, double tau, const gibbs_d *d,
@@ -134,17 +194,17 @@ static void gibbs_to_point(double p, double T, double pstar, double tau, const g
     pt->v = v;
     pt->rho = 1.0 / v;
     pt->h = R * T * tau * d->gt;                      /* h = RT tau gamma_tau */
-    pt->s = R * (tau * d->gt - d->g);                 /* s = R (tau gamma_tau - gamma) */
     pt->u = pt->h - p * v;
     pt->cp = -R * tau * tau * d->gtt;                 /* cp = -R tau^2 gamma_tautau */
     double a = d->gp - tau * d->gpt;
     pt->dv_dp = R * T * d->gpp / (pstar * pstar);     /* (dv/dp)_T */
     pt->dv_dT = R * a / pstar;                        /* (dv/dT)_p = R/p* (g_p - tau g_pt) */
     pt->dh_dp = R * T * tau * d->gpt / pstar;         /* (dh/dp)_T = v - T (dv/dT)_p */
-    if (lite) { /* the solver's fast path: no s (needs ln pi), cv, w */
+    if (lite) { /* the solver's fast path: no s (needs gamma, hence ln pi), cv, w */
         pt->s = pt->cv = pt->w = NAN;
         return;
     }
+    pt->s = R * (tau * d->gt - d->g);                 /* s = R (tau gamma_tau - gamma) */
     pt->cv = pt->cp + R * a * a / d->gpp;             /* cv = R(-tau^2 g_tt + (g_p - tau g_pt)^2/g_pp) */
     double den = a * a / (tau * tau * d->gtt) - d->gpp;
     pt->w = sqrt(R * T * d->gp * d->gp / den);        /* w^2 = RT g_p^2 / ((g_p - tau g_pt)^2/(tau^2 g_tt) - g_pp) */
@@ -171,7 +231,7 @@ static const gibbs_term R1[34] = {
 };
 
 /* gamma(pi, tau) = sum n (7.1 - pi)^I (tau - 1.222)^J and its derivatives (IF97 Table 4). */
-static void r1_gibbs(double pi, double tau, gibbs_d *d)
+IF97_INLINE void r1_gibbs(double pi, double tau, int mask, gibbs_d *d)
 {
     double a = 7.1 - pi, b = tau - 1.222;
     /* only the powers that occur in Table 2: I in {0..5, 8, 21, 23, 29..32},
@@ -218,7 +278,7 @@ static void r1_gibbs(double pi, double tau, gibbs_d *d)
     bp[-40] = bp[-38] * bp[-2];
     bp[-41] = bp[-40] * ib;
     double S[6];
-    gibbs_sums(R1, 34, ap, bt + 41, S);
+    gibbs_sums(R1, 34, ap, bt + 41, mask, S);
     d->g = S[0];
     d->gp = -S[1] / a;          /* d/dpi of (7.1 - pi)^I = -I (7.1 - pi)^(I-1) */
     d->gpp = S[2] / (a * a);
@@ -231,7 +291,8 @@ static void r1_point(double p, double T, int lite, if97_point *pt)
 {
     gibbs_d d;
     double tau = 1386.0 / T;
-    r1_gibbs(p / 16.53e6, tau, &d);
+    if (lite) r1_gibbs(p / 16.53e6, tau, G_LITE, &d);
+    else r1_gibbs(p / 16.53e6, tau, G_ALL, &d);
     gibbs_to_point(p, T, 16.53e6, tau, &d, lite, pt);
 }
 
@@ -294,7 +355,7 @@ static void residual_gibbs(const gibbs_term *c, int nt, int imax, int jmax, doub
     double pp[25], xp[59], S[6];
     pow_table(pi, imax, pp);
     pow_table(x, jmax, xp);
-    gibbs_sums(c, nt, pp, xp, S);
+    gibbs_sums(c, nt, pp, xp, G_ALL, S);
     d->g += S[0];
     d->gp += S[1] / pi;
     d->gpp += S[2] / (pi * pi);
@@ -306,7 +367,7 @@ static void residual_gibbs(const gibbs_term *c, int nt, int imax, int jmax, doub
 /* Region 2 residual (Table 11) with only the powers that occur:
  * I in {1..10, 16, 18, 20..24}, J in {0..4, 6..8, 10, 11, 13, 14, 16, 20, 21, 25, 26, 29, 35,
  * 36, 39, 40, 48, 50, 53, 57, 58}. */
-static void r2_residual(double pi, double x, gibbs_d *d)
+IF97_INLINE void r2_residual(double pi, double x, int mask, gibbs_d *d)
 {
     double pp[25], xp[59], S[6];
     pp[0] = 1.0;
@@ -354,7 +415,7 @@ static void r2_residual(double pi, double x, gibbs_d *d)
     xp[53] = xp[50] * xp[3];
     xp[57] = xp[53] * xp[4];
     xp[58] = xp[29] * xp[29];
-    gibbs_sums(R2R, 43, pp, xp, S);
+    gibbs_sums(R2R, 43, pp, xp, mask, S);
     d->g += S[0];
     d->gp += S[1] / pi;
     d->gpp += S[2] / (pi * pi);
@@ -364,13 +425,21 @@ static void r2_residual(double pi, double x, gibbs_d *d)
 }
 
 /* Ideal-gas part gamma0 = ln pi + sum n0 tau^J0 (IF97 Eq. 16 / Eq. 33), derivatives. */
-static void ideal_gibbs(const int *J0, const double *n0, int nt, double pi, double tau, int lite,
-                        gibbs_d *d)
+IF97_INLINE void ideal_gibbs(const int *J0, const double *n0, int nt, double pi, double tau,
+                             int lite, gibbs_d *d)
 {
     double it = 1.0 / tau, tp[4], tn[6];
-    pow_table(tau, 3, tp);
-    pow_table(it, 5, tn);
+    tp[0] = tn[0] = 1.0;
+    tp[1] = tau;
+    tp[2] = tau * tau;
+    tp[3] = tp[2] * tau;
+    tn[1] = it;
+    tn[2] = it * it;
+    tn[3] = tn[2] * it;
+    tn[4] = tn[2] * tn[2];
+    tn[5] = tn[4] * it;
     double g = lite ? 0.0 : log(pi), gt = 0, gtt = 0;
+#pragma GCC unroll 16
     for (int k = 0; k < nt; k++) {
         int J = J0[k];
         double t = n0[k] * (J >= 0 ? tp[J] : tn[-J]);
@@ -399,7 +468,8 @@ static void r2_point(double p, double T, int meta, int lite, if97_point *pt)
         residual_gibbs(R2M, 13, 5, 16, pi, tau - 0.5, &d);
     } else {
         ideal_gibbs(R2_J0, R2_N0, 9, pi, tau, lite, &d);
-        r2_residual(pi, tau - 0.5, &d);
+        if (lite) r2_residual(pi, tau - 0.5, G_LITE, &d);
+        else r2_residual(pi, tau - 0.5, G_ALL, &d);
     }
     gibbs_to_point(p, T, 1.0e6, tau, &d, lite, pt);
 }
@@ -549,7 +619,7 @@ static const if97_term B1_PH[20] = {
 
 double if97_r1_T_ph(double p, double h)
 {
-    return if97_poly_sum(B1_PH, 20, p / 1.0e6, 0, 6, h / 2.5e6 + 1.0, 0, 32);
+    return poly_sum_c(B1_PH, 20, p / 1.0e6, 0, 6, h / 2.5e6 + 1.0, 0, 32);
 }
 
 /* IF97 Eq. 13, Table 8: theta = sum n pi^I (sigma + 2)^J, p* = 1 MPa, s* = 1 kJ/(kg K) */
@@ -616,10 +686,10 @@ static const if97_term B2C_PH[23] = {
 double if97_r2_T_ph(double p, double h)
 {
     double pi = p / 1.0e6, eta = h / 2.0e6;
-    if (p <= 4.0e6) return if97_poly_sum(B2A_PH, 34, pi, 0, 7, eta - 2.1, 0, 44);
+    if (p <= 4.0e6) return poly_sum_c(B2A_PH, 34, pi, 0, 7, eta - 2.1, 0, 44);
     /* 2b/2c split by the B2bc equation, IF97 Eq. 20: 2b where p <= p2bc(h) */
-    if (p <= if97_b2bc_p(h)) return if97_poly_sum(B2B_PH, 38, pi - 2.0, 0, 9, eta - 2.6, 0, 40);
-    return if97_poly_sum(B2C_PH, 23, pi + 25.0, -7, 6, eta - 1.8, 0, 22);
+    if (p <= if97_b2bc_p(h)) return poly_sum_c(B2B_PH, 38, pi - 2.0, 0, 9, eta - 2.6, 0, 40);
+    return poly_sum_c(B2C_PH, 23, pi + 25.0, -7, 6, eta - 1.8, 0, 22);
 }
 
 /* IF97 Eq. 25, Table 25: 2a, theta = sum n pi^I (sigma - 2)^J, s* = 2 kJ/(kg K); I are
@@ -730,19 +800,24 @@ static double single_phase_x(double p, double T)
     return T < tsat_raw(p) ? 0.0 : 1.0;
 }
 
-/* Saturated liquid and vapour at p (IF97_PSMIN <= p <= pc), and Tsat. */
-static int sat_points(double p, if97_point *liq, if97_point *vap, double *Ts)
+/* Saturated liquid and vapour at p (IF97_PSMIN <= p <= pc) with T = tsat_raw(p) given, which
+ * is stored in *Ts; lite: without s, cv, w below 16.53 MPa (the solver's fast path). */
+static int sat_points_l(double p, double T, int lite, if97_point *liq, if97_point *vap, double *Ts)
 {
-    double T = tsat_raw(p);
     *Ts = T;
     if (p <= IF97_PS623) {
-        if97_r1_point(p, T, liq);
-        if97_r2_point(p, T, 0, vap);
+        r1_point(p, T, lite, liq);
+        r2_point(p, T, 0, lite, vap);
         return 0;
     }
     if (T > IF97_TC) T = IF97_TC;
     if (if97_r3_sat(T, +1, liq) != 0 || if97_r3_sat(T, -1, vap) != 0) return -1;
     return 0;
+}
+
+static int sat_points(double p, if97_point *liq, if97_point *vap, double *Ts)
+{
+    return sat_points_l(p, tsat_raw(p), 0, liq, vap, Ts);
 }
 
 /* Mixture of liquid and vapour at quality x into *out (region 4). */
@@ -846,37 +921,76 @@ typedef struct py_state {
     int region;          /* 1, 2, 3, 4, 5; 0 out of range */
     if97_point pt;       /* single phase */
     if97_point liq, vap; /* two-phase: saturated phases */
-    double Ts, x;
+    double Ts, x;        /* two-phase: Tsat, quality; single phase: x when known, else -1 */
     const char *why;     /* reason when out of range */
 } py_state;
 
+/* The fast (p,h) state of region 1 or 2 (see docs/properties.md "fast path"). T0 comes from the
+ * backward equation (error <= 25 mK). One Newton step on h(p,T) = h using only h and cp at T0,
+ * i.e. only the Gibbs sums gamma_tau and gamma_tautau (IF97 Tables 3, 12):
+ *     T1 = T0 + (h - h(p,T0)) / cp(p,T0),
+ * whose error is ~ (dcp/dT)/(2 cp) (T1 - T0)^2 < 1e-5 K. Then v, h, cp and the first derivatives
+ * of v and h at (p, T1): T, rho and the derivatives returned are those of the forward equation at
+ * one and the same state (lite: without s, cv, w). */
+IF97_INLINE void fast_point_r(int region, double p, double h, double T0, int mask,
+                              if97_point *pt)
+{
+    gibbs_d d;
+    double tau, T1;
+    /* both evaluations inline in one function: the powers of pi are formed once */
+    const double pi = region == 1 ? p / 16.53e6 : p / 1.0e6;
+    if (region == 1) {
+        tau = 1386.0 / T0;
+        r1_gibbs(pi, tau, G_HCP, &d);
+    } else {
+        tau = 540.0 / T0;
+        ideal_gibbs(R2_J0, R2_N0, 9, pi, tau, 1, &d);
+        r2_residual(pi, tau - 0.5, G_HCP, &d);
+    }
+    double h0 = IF97_R * T0 * tau * d.gt;         /* h = RT tau gamma_tau */
+    double cp0 = -IF97_R * tau * tau * d.gtt;     /* cp = -R tau^2 gamma_tautau */
+    T1 = T0 + (h - h0) / cp0;
+    if (region == 1) {
+        tau = 1386.0 / T1;
+        r1_gibbs(pi, tau, mask, &d);
+        gibbs_to_point(p, T1, 16.53e6, tau, &d, mask != G_ALL, pt);
+    } else {
+        tau = 540.0 / T1;
+        ideal_gibbs(R2_J0, R2_N0, 9, pi, tau, mask != G_ALL, &d);
+        r2_residual(pi, tau - 0.5, mask, &d);
+        gibbs_to_point(p, T1, 1.0e6, tau, &d, mask != G_ALL, pt);
+    }
+}
+
+static void fast_point(int region, double p, double h, double T0, int lite, if97_point *pt)
+{
+    if (region == 1) {
+        if (lite) fast_point_r(1, p, h, T0, G_LITE, pt);
+        else fast_point_r(1, p, h, T0, G_ALL, pt);
+    } else {
+        if (lite) fast_point_r(2, p, h, T0, G_LITE, pt);
+        else fast_point_r(2, p, h, T0, G_ALL, pt);
+    }
+}
+
 /* Newton on T at fixed p with a Gibbs region until y(p,T) matches (dy/dT = cp or cp/T).
- * iters = -1: iterate to round-off; iters = 1: one linearised step (v, T updated, derivatives
- * kept from the start point; see docs/properties.md "fast path"); iters = -2: the same single
- * step without s, cv and w (y must be h). */
+ * iters = -1: iterate to round-off; iters = 1: the fast path (fast_point, y must be h, regions
+ * 1 and 2); iters = -2: the same without s, cv and w. */
 static void newton_T(int region, double p, double y, int which, double T0, int iters,
                      if97_point *pt)
 {
     double T = T0;
-    const int lite = iters == -2; /* fast path without s, cv, w */
-    if (lite) iters = 1;
+    if (iters == 1 || iters == -2) {
+        fast_point(region, p, y, T0, iters == -2, pt);
+        return;
+    }
     for (int it = 0; it < 12; it++) {
-        if (region == 1) r1_point(p, T, lite, pt);
-        else if (region == 2) r2_point(p, T, 0, lite, pt);
+        if (region == 1) r1_point(p, T, 0, pt);
+        else if (region == 2) r2_point(p, T, 0, 0, pt);
         else if97_r5_point(p, T, pt);
         double f = which == 'h' ? pt->h : pt->s;
         double df = which == 'h' ? pt->cp : pt->cp / T;
         double dT = (y - f) / df;
-        if (iters == 1) {
-            /* linearised update of the state (first order in dT) */
-            pt->T = T + dT;
-            pt->v += pt->dv_dT * dT;
-            pt->rho = 1.0 / pt->v;
-            pt->h += pt->cp * dT;
-            pt->s += pt->cp / T * dT; /* stays NaN in the lite evaluation */
-            pt->u = pt->h - p * pt->v;
-            return;
-        }
         T += dT;
         if (fabs(dT) < 1e-12 * T) break;
     }
@@ -890,6 +1004,7 @@ static void locate_py(double p, double y, int which, int iters, py_state *r)
 {
     r->region = 0;
     r->why = NULL;
+    r->x = -1.0;
     const int H = which == 'h';
     if (!isfinite(p) || !isfinite(y) || !(p > 0.0)) {
         r->why = "p > 0 and finite values required";
@@ -901,9 +1016,10 @@ static void locate_py(double p, double y, int which, int iters, py_state *r)
     }
     if97_point b;
     /* lower end: 273.15 K isotherm (region 1 above psat(273.15 K), region 2 below). Checked only
-     * where it can bind: h(p, 273.15 K) <= 0.1 MJ/kg and s(p, 273.15 K) <= 0.2 J/(kg K) in
-     * region 1 for p <= 100 MPa. */
-    if (p < IF97_PSMIN || (H ? y < 2.0e5 : y < 100.0)) {
+     * where it can bind: in region 1, h(p, 273.15 K) < 1.05e-3 m3/kg * p (at least 42 J/kg below
+     * it for psat(273.15 K) <= p <= 100 MPa, checked on a grid of 0.1 % steps; dh/dp = v - T
+     * (dv/dT)_p ~ 1.02e-3 m3/kg there) and s(p, 273.15 K) <= 0.2 J/(kg K). */
+    if (p < IF97_PSMIN || (H ? y < 1.05e-3 * p : y < 100.0)) {
         if (p >= IF97_PSMIN) if97_r1_point(p, IF97_TMIN, &b);
         else if97_r2_point(p, IF97_TMIN, 0, &b);
         double yb = H ? b.h : b.s;
@@ -916,24 +1032,36 @@ static void locate_py(double p, double y, int which, int iters, py_state *r)
 
     if (p <= IF97_PS623) {
         double Ts = tsat_raw(p);
-        /* fast classification by the backward equation (its error is < 25 mK in region 1 and
-         * < 10 mK in region 2, IF97 Tables 5, 14, ...), exact comparison near the line */
+        /* Fast classification by the backward equation (its error is < 25 mK in region 1 and
+         * region 2 on the range, see tests/props), exact comparison near the line. The backward
+         * equations are fits of their own region only: extrapolated into the dome (wet steam
+         * with h >= 2.45 MJ/kg, tests/props/test_props_wet.c) T2(p,h) can exceed Tsat + 0.1 K.
+         * A state is therefore accepted only if the forward equation confirms the backward
+         * temperature to within twice the backward error: for a wet state the Newton step heads
+         * for the region-2 root, a metastable temperature below Tsat < T2 - 0.1 K, so it is
+         * about 0.1 K or more (no wet state passes on a 400 x 999 (p, x) sweep). */
         if (H && y <= 1.75e6) {
             double T1 = if97_r1_T_ph(p, y);
             if (T1 < Ts - 0.1) {
                 newton_T(1, p, y, which, T1, iters, &r->pt);
-                r->region = 1;
-                return;
+                if (fabs(r->pt.T - T1) <= 0.05) {
+                    r->region = 1;
+                    r->x = 0.0; /* T < Tsat */
+                    return;
+                }
             }
         } else if (H && y >= 2.45e6) {
             double T2 = if97_r2_T_ph(p, y);
             if (T2 > Ts + 0.1 && T2 < IF97_TMAX - 0.1) {
                 newton_T(2, p, y, which, T2, iters, &r->pt);
-                r->region = 2;
-                return;
+                if (fabs(r->pt.T - T2) <= 0.05) {
+                    r->region = 2;
+                    r->x = 1.0; /* T > Tsat */
+                    return;
+                }
             }
         }
-        sat_points(p, &r->liq, &r->vap, &r->Ts);
+        sat_points_l(p, Ts, iters == -2, &r->liq, &r->vap, &r->Ts);
         double yl = H ? r->liq.h : r->liq.s, yv = H ? r->vap.h : r->vap.s;
         if (y <= yl) {
             double T1 = H ? if97_r1_T_ph(p, y) : if97_r1_T_ps(p, y);
@@ -1079,7 +1207,7 @@ static dh_status ph_state(double p, double h, int want_transport, int iters, dh_
         double rho2 = pt->rho * pt->rho;
         out->T = pt->T;
         out->rho = pt->rho;
-        out->x = single_phase_x(p, pt->T);
+        out->x = r.x >= 0.0 ? r.x : single_phase_x(p, pt->T);
         out->cp = pt->cp;
         out->dT_dh = 1.0 / pt->cp;              /* (dT/dh)_p = 1/cp */
         out->dT_dp = -pt->dh_dp / pt->cp;       /* (dT/dp)_h = -(dh/dp)_T / cp */
@@ -1097,7 +1225,9 @@ static dh_status ph_state(double p, double h, int want_transport, int iters, dh_
     /* two-phase: v = v' + x (v'' - v'), x = (h - h')/(h'' - h'), T = Tsat(p).
      * Along the saturation line d()/dp = (d/dp)_T + (d/dT)_p dTsat/dp for each phase. */
     const if97_point *L = &r.liq, *V = &r.vap;
-    double dTs = dh_if97_dtsat_dp(p);
+    double dps_dT;
+    psat_deriv(r.Ts, &dps_dT);
+    double dTs = 1.0 / dps_dT; /* dTsat/dp (as dh_if97_dtsat_dp, Tsat already known) */
     double dhL = L->dh_dp + L->cp * dTs, dhV = V->dh_dp + V->cp * dTs;
     double dvL = L->dv_dp + L->dv_dT * dTs, dvV = V->dv_dp + V->dv_dT * dTs;
     double dh = V->h - L->h, dv = V->v - L->v;
