@@ -1,17 +1,23 @@
-/* cmd_run.c: `dhsim run CASE.yaml [-o OUT.h5] [--set KEY=VALUE]...`: a steady study.
+/* cmd_run.c: `dhsim run CASE.yaml [-o OUT.h5] [--set KEY=VALUE]... [-v]`: a steady study.
  *
  * Reads the case (dh_case_read), validates it (dh_network_validate_warn), solves it
  * (dh_steady_*, solver/dh_solver.h), prints the summary on stdout (iterations, residual,
  * minimum delivery pressure and where, largest pressure drop, total heat loss and condensate,
- * mass and energy balance closure, per consumer delivery p/T/margin), progress on stderr, and
- * writes OUT.h5 + OUT.xmf when -o is given (postproc/dh_output.h).
+ * mass and energy balance closure, per consumer delivery p/T/margin), and writes OUT.h5 + OUT.xmf
+ * when -o is given (postproc/dh_output.h). Progress on stderr: with -v/--verbose one line per
+ * Newton iteration (residual, solve phase, worst equation); otherwise, on a terminal only and
+ * only once a solve has run for more than 0.5 s, one line updated in place; nothing when stderr
+ * is not a terminal (logs, tests).
  * Exit: 0 converged; 1 no convergence (diagnosis naming the component with the worst residual;
  * the last iterate is still written); 2 bad input or usage.
  */
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "dh_case.h"
 #include "dh_cli.h"
@@ -26,18 +32,52 @@
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: dhsim run CASE.yaml [-o OUT.h5] [--set KEY=VALUE]...\n"
+    fprintf(out, "usage: dhsim run CASE.yaml [-o OUT.h5] [--set KEY=VALUE]... [-v]\n"
                  "  runs the steady study of the case and prints a summary;\n"
                  "  -o OUT.h5         write the results (and OUT.xmf for ParaView)\n"
                  "  --set KEY=VALUE   override a value by its dotted path\n"
+                 "  -v, --verbose     print every Newton iteration (residual, worst equation)\n"
                  "  exit 0 converged, 1 no convergence (diagnosis printed), 2 bad input\n");
 }
 
-static void progress(void *user, int it, double res, double load)
+/* Progress reporting (stderr). */
+typedef struct run_progress {
+    bool verbose;        /* -v: one line per iteration */
+    bool tty;            /* stderr is a terminal: a line updated in place for long solves */
+    bool shown;          /* the in-place line has been written (clear it at the end) */
+    struct timespec t0;  /* start of the solve */
+    double last;         /* s since t0 of the last in-place update */
+} run_progress;
+
+static double since(const struct timespec *t0)
 {
-    (void)user;
-    if (load < 1.0) fprintf(stderr, "  load %5.1f %%  iteration %3d  residual %.3e\n", 100 * load, it, res);
-    else fprintf(stderr, "  iteration %3d  residual %.3e\n", it, res);
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
+}
+
+static void progress_detail(void *user, int it, double res, const char *worst, const char *phase)
+{
+    run_progress *pr = user;
+    if (pr->verbose) {
+        fprintf(stderr, "  iteration %3d  residual %.3e  [%s]  worst: %s\n", it, res, phase,
+                worst);
+        return;
+    }
+    if (!pr->tty) return;
+    double t = since(&pr->t0);
+    if (t < 0.5 || t - pr->last < 0.1) return; /* long solves only, at most 10 updates/s */
+    pr->last = t;
+    pr->shown = true;
+    fprintf(stderr, "\r\033[K  solving: iteration %d, residual %.2e, %s (%.1f s)", it, res,
+            phase, t);
+    fflush(stderr);
+}
+
+static void progress_end(run_progress *pr)
+{
+    if (pr->shown) fprintf(stderr, "\r\033[K");
+    pr->shown = false;
 }
 
 static void summary(const dh_network *net, const dh_snapshot *r, const dh_solve_stats *st)
@@ -101,6 +141,7 @@ static void summary(const dh_network *net, const dh_snapshot *r, const dh_solve_
 int dh_cmd_run(int argc, char **argv)
 {
     const char *path = NULL, *out_path = NULL;
+    bool verbose = false;
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
     size_t nsets = 0;
     if (!sets) return DH_EXIT_USAGE;
@@ -109,6 +150,8 @@ int dh_cmd_run(int argc, char **argv)
             usage(stdout);
             free(sets);
             return DH_EXIT_OK;
+        } else if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose")) {
+            verbose = true;
         } else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
             out_path = argv[++i];
         } else if (!strcmp(argv[i], "--set") && i + 1 < argc) {
@@ -152,7 +195,9 @@ int dh_cmd_run(int argc, char **argv)
     dh_validate_print_warnings(&warn, stderr);
     dh_steady_options opt;
     dh_steady_options_init(&opt);
-    opt.progress = progress;
+    run_progress pr = {.verbose = verbose, .tty = isatty(fileno(stderr)) != 0};
+    opt.detail = progress_detail;
+    opt.progress_user = &pr;
     if (dh_steady_create(c->net, &c->study, &opt, &s, &err) != DH_OK) {
         dh_error_print(&err, stderr);
         exit_code = err.code == DH_ERR_INPUT ? DH_EXIT_USAGE : DH_EXIT_FAILED;
@@ -164,7 +209,9 @@ int dh_cmd_run(int argc, char **argv)
         goto done;
     }
     dh_solve_stats stats;
+    clock_gettime(CLOCK_MONOTONIC, &pr.t0);
     dh_status rc = dh_steady_solve(s, snap, &stats, &err);
+    progress_end(&pr);
     printf("case %s (%s): %zu nodes, %zu links, %zu consumers\n", c->name ? c->name : "",
            c->path, c->net->nodes.n, c->net->links.n, c->net->consumers.n);
     summary(c->net, snap, &stats);

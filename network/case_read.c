@@ -20,17 +20,83 @@
 #include <unistd.h>
 
 /* Reports binary data at the first NUL byte (as line:col). */
-static void report_binary(case_ctx *ctx, const char *file, const char *buf, const char *nul)
+/* Line and column (1-based, in characters) of byte `at` of buf. */
+static void text_position(const char *buf, const char *at, int *line, int *col)
 {
-    int line = 1, col = 1;
-    for (const char *p = buf; p < nul; p++) {
+    *line = 1;
+    *col = 1;
+    for (const char *p = buf; p < at; p++) {
         if (*p == '\n')
-            line++, col = 1;
+            ++*line, *col = 1;
         else if (((unsigned char)*p & 0xC0) != 0x80)
-            col++;
+            ++*col;
     }
+}
+
+static void report_binary(case_ctx *ctx, const char *file, const char *buf, size_t len,
+                          const char *nul)
+{
+    const unsigned char *u = (const unsigned char *)buf;
+    if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
+        dh_srcpos at = {file, 1, 1};
+        case_error(ctx, DH_ERR_IO, &at, NULL,
+                   "the file is UTF-16 text: save it as UTF-8");
+        return;
+    }
+    int line, col;
+    text_position(buf, nul, &line, &col);
     dh_srcpos bin = {file, line, col};
     case_error(ctx, DH_ERR_IO, &bin, NULL, "not a text file (binary data: a NUL byte)");
+}
+
+/* First byte of buf that is not well-formed UTF-8 (RFC 3629: no overlongs, no surrogates,
+ * nothing above U+10FFFF), or NULL. */
+static const char *find_bad_utf8(const char *buf, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)buf, *end = s + len;
+    while (s < end) {
+        unsigned c = *s;
+        size_t n;
+        unsigned lo = 0x80, hi = 0xBF;
+        if (c < 0x80) {
+            s++;
+            continue;
+        } else if (c >= 0xC2 && c <= 0xDF) {
+            n = 1;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            n = 2;
+            if (c == 0xE0) lo = 0xA0;
+            if (c == 0xED) hi = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            n = 3;
+            if (c == 0xF0) lo = 0x90;
+            if (c == 0xF4) hi = 0x8F;
+        } else {
+            return (const char *)s;
+        }
+        if ((size_t)(end - s) <= n) return (const char *)s;
+        if (s[1] < lo || s[1] > hi) return (const char *)s;
+        for (size_t k = 2; k <= n; k++)
+            if ((s[k] & 0xC0) != 0x80) return (const char *)s;
+        s += n + 1;
+    }
+    return NULL;
+}
+
+/* Rejects text that is not UTF-8 (libfyaml, and the CSV reader, expect UTF-8; a Latin-1, GBK
+ * or Windows-1252 export would otherwise give misleading errors). Returns true when valid. */
+static bool check_utf8(case_ctx *ctx, const char *file, const char *buf, size_t len)
+{
+    const char *bad = find_bad_utf8(buf, len);
+    if (!bad) return true;
+    int line, col;
+    text_position(buf, bad, &line, &col);
+    dh_srcpos at = {file, line, col};
+    case_error(ctx, DH_ERR_IO, &at, NULL,
+               "not UTF-8 text (byte 0x%02X): is the file in GBK, Latin-1 or Windows-1252? "
+               "save it as UTF-8",
+               (unsigned)(unsigned char)*bad);
+    return false;
 }
 
 char *case_load_file(case_ctx *ctx, const char *path, const dh_srcpos *pos, const char *what,
@@ -96,7 +162,11 @@ char *case_load_file(case_ctx *ctx, const char *path, const dh_srcpos *pos, cons
     buf[n] = '\0';
     const char *nul = memchr(buf, '\0', n);
     if (nul) {
-        report_binary(ctx, path, buf, nul);
+        report_binary(ctx, path, buf, n, nul);
+        free(buf);
+        return NULL;
+    }
+    if (!check_utf8(ctx, path, buf, n)) {
         free(buf);
         return NULL;
     }
@@ -184,9 +254,10 @@ static dh_status read_text(const char *text, size_t len, const char *name,
     if (st != DH_OK) goto done;
     const char *nul = !loaded_path && text ? memchr(text, '\0', len) : NULL;
     if (nul) {
-        report_binary(&ctx, ctx.file, text, nul);
+        report_binary(&ctx, ctx.file, text, len, nul);
         goto done;
     }
+    if (!loaded_path && text && !check_utf8(&ctx, ctx.file, text, len)) goto done;
     c = calloc(1, sizeof *c);
     if (!c || !(c->path = strdup(name))) {
         case_error(&ctx, DH_ERR_NOMEM, NULL, NULL, "out of memory reading the case");

@@ -9,7 +9,8 @@
  * its equation.
  *
  * Exports (steady_internal.h): st_eval, st_pattern_build, st_pattern_free, st_pos,
- * st_demand_ramp, st_scales, st_draw_eval, st_consumer_eval. Callers: steady_kinsol.c,
+ * st_demand_ramp, st_scales, st_update_scales (per-edge residual scales and momentum weights
+ * at the start of a Newton attempt), st_draw_eval, st_consumer_eval. Callers: steady_kinsol.c,
  * balance.c.
  */
 #include <math.h>
@@ -139,8 +140,9 @@ static double h_pT_checked(asm_ctx *c, double p, double T, double *cp, double *d
 }
 
 /* Two-phase state from the saturation line, for the states where dh_props_ph_fast misplaces a
- * wet state (h between h' and h'') in region 2 below Tsat (found while writing this solver,
- * reported to the properties module; remove when fixed). Homogeneous mixture:
+ * wet state (h between h' and h'') in region 2 below Tsat (found while writing this solver;
+ * tests/props/test_props_wet.c holds the cases; the properties module's fix in progress passes
+ * it: remove this guard once that fix is committed). A no-op for correct states. Homogeneous mixture:
  * v = v' + x (v'' - v'), x = (h - h')/(h'' - h'); d/dp by central differences of the
  * saturation line. Returns 0 when (p, h) is not such a state. */
 static int wet_guard(double p, double h, dh_ph_state *st)
@@ -251,7 +253,8 @@ static double pipe_arrival(asm_ctx *c, const st_edge *E, size_t up, double m, do
     for (int i = 0; i < ST_NDEP; i++) d[i] = 0.0;
     int iup = up == E->a ? 1 : 3;
     double h_up = u[IH(s, up)];
-    if (E->ua <= 0.0) {
+    double ua = E->ua * s->loss_scale;
+    if (ua <= 0.0) {
         d[iup + 1] = 1.0;
         return h_up;
     }
@@ -276,9 +279,9 @@ static double pipe_arrival(asm_ctx *c, const st_edge *E, size_t up, double m, do
         secant = false;
     }
     double ms = sqrt(m * m + s->eps_mix * s->eps_mix);
-    double E_ = exp(-E->ua * r / ms);
-    double E_m = E_ * E->ua * r * m / (ms * ms * ms);
-    double E_r = -E_ * E->ua / ms;
+    double E_ = exp(-ua * r / ms);
+    double E_m = E_ * ua * r * m / (ms * ms * ms);
+    double E_r = -E_ * ua / ms;
     double g_hup = secant ? E_ - E_r * r : E_;
     double g_hamb = secant ? 1.0 - E_ + E_r * r : 1.0 - E_;
     double g_Tup = secant ? E_r : 0.0;
@@ -319,10 +322,18 @@ static void isenthalpic(st_edgework *w, const double *u, const dh_steady *s, con
     w->d_rev[4] = 1.0;
 }
 
-/* Pipe segment, momentum (Pa), positive m from a to b:
- *   R = p_a - p_b - dp_f(m, rho, mu) - rho g (z_b - z_a) - (m^2 / A^2) (1/rho_b - 1/rho_a)
+/* Pipe segment, momentum, positive m from a to b:
+ *   R_pa = p_a - p_b - dp_f(m, rho, mu) - rho g (z_b - z_a) - (m^2 / A^2) (1/rho_b - 1/rho_a)
  * dp_f: Darcy-Weisbach + fittings (dh_pipe_pressure_loss) at the mean state
- * (p_a+p_b)/2, (h_a+h_b)/2; the last term is the acceleration d(rho v^2) = d(m^2/(rho A^2)). */
+ * (p_a+p_b)/2, (h_a+h_b)/2; the last term is the acceleration d(rho v^2) = d(m^2/(rho A^2)).
+ * The row is R = (rho / rho_ref) R_pa (Pa; rho_ref: the segment's mean density at the start of
+ * the Newton attempt, a constant during it; docs/model.md "Momentum weighting"). Weighting by
+ * rho removes the 1/rho of the friction term (rho dp_f = f L/D m|m|/(2 A^2) does not depend
+ * on the state), so that for steam the row behaves like the p^2 form of gas networks,
+ * ~ (p_a^2 - p_b^2) / (2 Z R T): monotone in p_b for every p_b > 0. Unweighted, dR/dp_b =
+ * -1 + dp_f / (2 p_m) vanishes and changes sign below some p_b, and Newton from a state with a
+ * low end pressure (overloaded mains, where the demand ramp acts) steps the wrong way. Same
+ * solutions (rho > 0). */
 static void edge_pipe(asm_ctx *c, size_t e)
 {
     dh_steady *s = c->s;
@@ -341,7 +352,7 @@ static void edge_pipe(asm_ctx *c, size_t e)
     double A2 = E->hyd.area * E->hyd.area, m2 = m * m / A2;
     double acc = m2 * (1.0 / nb->rho - 1.0 / na->rho);
     size_t row = IM(s, e);
-    c->f[row] = pa - pb - dp - rho * DH_G * E->dz - acc;
+    double Rpa = pa - pb - dp - rho * DH_G * E->dz - acc;
     double mean_p = -0.5 * (dpr * st.drho_dp + dpmu * mu_p + DH_G * E->dz * st.drho_dp);
     double mean_h = -0.5 * (dpr * st.drho_dh + dpmu * mu_h + DH_G * E->dz * st.drho_dh);
     double g[5];
@@ -350,6 +361,15 @@ static void edge_pipe(asm_ctx *c, size_t e)
     g[2] = mean_h - m2 * na->drho_dh / (na->rho * na->rho);
     g[3] = -1.0 + mean_p + m2 * nb->drho_dp / (nb->rho * nb->rho);
     g[4] = mean_h + m2 * nb->drho_dh / (nb->rho * nb->rho);
+    /* weighting: R = W R_pa, W = rho / rho_ref; dR = W dR_pa + R_pa dW */
+    double W = rho * s->edge_wref[e], Wp = 0.5 * st.drho_dp * s->edge_wref[e],
+           Wh = 0.5 * st.drho_dh * s->edge_wref[e];
+    c->f[row] = W * Rpa;
+    g[0] *= W;
+    g[1] = W * g[1] + Rpa * Wp;
+    g[2] = W * g[2] + Rpa * Wh;
+    g[3] = W * g[3] + Rpa * Wp;
+    g[4] = W * g[4] + Rpa * Wh;
     stamp5(c, row, E, e, g);
     w->rho = rho;
     w->mu = mu;
@@ -798,6 +818,10 @@ static int cmp_key(const void *a, const void *b)
 
 dh_status st_pattern_build(dh_steady *s, dh_error *err)
 {
+    s->edge_wref = malloc((s->ne ? s->ne : 1) * sizeof(double));
+    if (!s->edge_wref)
+        return dh_error_set(err, DH_ERR_NOMEM, NULL, NULL, "steady solver: out of memory");
+    for (size_t e = 0; e < s->ne; e++) s->edge_wref[e] = 1e-3;
     asm_ctx c = {.s = s, .u = s->u_guess, .f = s->f, .pattern = true, .jac = true};
     eval_ctx(&c);
     if (c.nomem) {
@@ -842,6 +866,24 @@ dh_status st_pattern_build(dh_steady *s, dh_error *err)
         s->slot[ki[i].idx] = z - 1;
     }
     for (size_t j = 0; j < n; j++) s->colptr[j + 1] += s->colptr[j];
+    s->diag_slot = malloc((n ? n : 1) * sizeof(size_t));
+    s->edge_fs = malloc((s->ne ? s->ne : 1) * sizeof(double));
+    if (!s->diag_slot || !s->edge_fs) {
+        free(ki);
+        free(c.prow);
+        free(c.pcol);
+        return dh_error_set(err, DH_ERR_NOMEM, NULL, NULL, "steady solver: out of memory");
+    }
+    for (size_t j = 0; j < n; j++) {
+        s->diag_slot[j] = DH_NONE;
+        for (size_t q = s->colptr[j]; q < s->colptr[j + 1]; q++)
+            if (s->rowind[q] == j) s->diag_slot[j] = q;
+    }
+    for (size_t e = 0; e < s->ne; e++) {
+        s->edge_fs[e] = s->dp_ref;
+        /* momentum weights from the guess's mean densities (pipes; others unused) */
+        s->edge_wref[e] = s->ew[e].rho > 0 ? 1.0 / s->ew[e].rho : 1e-3;
+    }
     s->nstamp = ns;
     s->nnz = nnz;
     free(ki);
@@ -852,12 +894,46 @@ dh_status st_pattern_build(dh_steady *s, dh_error *err)
 
 void st_pattern_free(dh_steady *s)
 {
+    free(s->diag_slot);
+    free(s->edge_fs);
+    free(s->edge_wref);
+    s->diag_slot = NULL;
+    s->edge_fs = NULL;
+    s->edge_wref = NULL;
     free(s->slot);
     free(s->colptr);
     free(s->rowind);
     free(s->jx);
     s->slot = s->colptr = s->rowind = NULL;
     s->jx = NULL;
+}
+
+/* Momentum-row scales (docs/model.md, "Scaling"): an edge law's residual (Pa) is measured by
+ * the flow error it stands for, R / |dR/dm|, relative to the design flow m_ref:
+ * fs_e = max(|dR_e/dm_e| m_ref, dp_ref). With one fixed Pa scale for every edge, a DN65 service
+ * pipe (dR/dm ~ 1e5 Pa s/kg) and a DN600 main (~ 1e3) weigh 100x apart in KINSOL's merit
+ * function, and a Newton step that changes the branch flows by a few 10 % (a load step) is
+ * rejected by the line search for its harmless quadratic term: the iteration then creeps with
+ * steps of a few % (the "linear convergence" of the park case). Computed from the Jacobian at
+ * the start of each Newton attempt and fixed during it (KINSOL's merit function must not change
+ * within a solve). */
+int st_update_scales(dh_steady *s, const double *u)
+{
+    int r = st_eval(s, u, s->f, true);
+    s->jx_valid = false;
+    if (r) return r;
+    /* momentum weights: 1 / (mean density at u), then the Jacobian again with them */
+    for (size_t e = 0; e < s->ne; e++)
+        if (s->edge[e].kind == ST_PIPE && s->ew[e].rho > 0) s->edge_wref[e] = 1.0 / s->ew[e].rho;
+    r = st_eval(s, u, s->f, true);
+    if (r) return r;
+    for (size_t e = 0; e < s->ne; e++) {
+        size_t i = 2 * s->nn + e, z = s->diag_slot[i];
+        double d = z != DH_NONE ? fabs(s->jx[z]) : 0.0;
+        double fs = d * s->m_ref;
+        s->edge_fs[e] = isfinite(fs) && fs > s->dp_ref ? fs : s->dp_ref;
+    }
+    return 0;
 }
 
 /* Typical magnitudes (docs/model.md, "Scaling"): KINSOL's scaling vectors are their inverses. */
@@ -872,7 +948,8 @@ void st_scales(const dh_steady *s, size_t i, double *uscale, double *fscale)
         fs = s->h_ref;
     } else if (i < 2 * s->nn + s->ne) {
         us = s->m_ref;
-        fs = s->edge[i - 2 * s->nn].kind == ST_CONSUMER ? s->m_ref : s->dp_ref;
+        size_t e = i - 2 * s->nn;
+        fs = s->edge[e].kind == ST_CONSUMER ? s->m_ref : s->edge_fs ? s->edge_fs[e] : s->dp_ref;
     } else {
         us = s->m_ref;
         fs = s->dp_ref;

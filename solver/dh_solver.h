@@ -36,6 +36,12 @@ typedef struct dh_steady dh_steady;
 typedef void (*dh_steady_progress_fn)(void *user, int iteration, double residual_norm,
                                       double load);
 
+/* Per-iteration detail (added for `dhsim run --verbose`): as dh_steady_progress_fn, plus the
+ * equation with the largest scaled residual ("pipe P1 (segment 2) momentum") and the phase of
+ * the solve ("adiabatic", "heat loss 50 %", "load 25 %", "full"). */
+typedef void (*dh_steady_detail_fn)(void *user, int iteration, double residual_norm,
+                                    const char *worst, const char *phase);
+
 typedef struct dh_steady_options {
     double tolerance;   /* scaled max-norm of the residual at convergence (0: study / 1e-10) */
     int max_iterations; /* per Newton attempt (0: study / 100) */
@@ -43,6 +49,7 @@ typedef struct dh_steady_options {
     bool warm_start;    /* start from the previous solution (default true) */
     dh_steady_progress_fn progress;
     void *progress_user;
+    dh_steady_detail_fn detail; /* may be NULL; gets progress_user */
 } dh_steady_options;
 
 void dh_steady_options_init(dh_steady_options *opt);

@@ -453,7 +453,7 @@ static double guess_dp(const dh_steady *s, const st_edge *e, double m, double p,
 void st_initial_guess(dh_steady *s, double *u)
 {
     const dh_network *net = s->net;
-    const size_t nn = s->nn, ne = s->ne;
+    const size_t nn = s->nn;
     double *p = u, *h = u + nn, *m = u + 2 * nn;
     double patm = net->ambient.atmospheric_pressure > 0 ? net->ambient.atmospheric_pressure
                                                         : 101325.0;
@@ -574,6 +574,7 @@ void st_initial_guess(dh_steady *s, double *u)
     }
 
     /* pressures down the tree with each edge's law; enthalpies stay as carried */
+    s->guess_clamped = false;
     for (size_t i = 0; i < tail; i++) {
         size_t k = order[i], e = parent[k];
         if (e == DH_NONE) continue;
@@ -582,13 +583,20 @@ void st_initial_guess(dh_steady *s, double *u)
         double dp = guess_dp(s, E, m[e], p[up], h[up]);
         double pk = k == E->b ? p[up] - dp : p[up] + dp;
         if (E->kind == ST_VALVE && E->vlaw == ST_VLAW_PRV && k == E->b) pk = fmin(pk, E->setpoint);
-        p[k] = fmax(pk, fmax(0.2 * p[up], 1.5e4));
+        double floor = fmax(0.2 * p[up], 1.5e4);
+        if (pk < floor) s->guess_clamped = true; /* the tree flows do not fit: collapse */
+        p[k] = fmax(pk, floor);
     }
     /* pipes off the tree (loops, pipes between two fixed pressures): a turbulent estimate
-     * from the pressure difference, m = A sqrt(2 rho |dp| D / (f L)), f = 0.02 */
-    for (size_t e = 0; e < ne; e++) {
+     * from the pressure difference, m = A sqrt(2 rho |dp| D / (f L)), f = 0.02 (from m = 0 the
+     * laminar branch of the friction law would make Newton's first step enormous). Not for a
+     * segment of a segmented steam pipe: there one segment off the tree would carry the flow
+     * and its neighbours not, unbalancing the interior points (it keeps 0; the tree flows
+     * balance every node, and Newton finds the loop flow) */
+    for (size_t e = 0; e < s->ne; e++) {
         const st_edge *E = &s->edge[e];
         if (E->kind != ST_PIPE || m[e] != 0.0 || parent[E->a] == e || parent[E->b] == e) continue;
+        if (s->link_nseg[E->owner] > 1) continue;
         double dp = p[E->a] - p[E->b] - 1000.0 * DH_G * E->dz;
         dh_ph_state st;
         double rho = dh_props_ph_fast(p[E->a], h[E->a], 0, &st) == DH_OK ? st.rho : 1000.0;

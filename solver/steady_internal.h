@@ -117,7 +117,10 @@ struct dh_steady {
     /* scales and smoothing (docs/model.md, "Smoothing") */
     double m_ref;   /* kg/s, design flow magnitude */
     double p_ref;   /* Pa, pressure magnitude */
-    double dp_ref;  /* Pa, pressure-difference magnitude */
+    double dp_ref;  /* Pa, pressure-difference magnitude (floor of the momentum-row scales) */
+    double *edge_wref; /* m3/kg, per pipe edge: 1 / rho_ref of its momentum weighting (assemble.c) */
+    double *edge_fs; /* Pa, per edge: scale of its momentum row, |dR/dm| m_ref at the start of
+                        the current Newton attempt (st_update_scales; docs/model.md "Scaling") */
     double h_ref;   /* J/kg */
     double eps_mix; /* kg/s, pos(m) = (m + sqrt(m^2 + eps^2)) / 2 */
     double m_lin;   /* kg/s, resistance smoothing |m| -> sqrt(m^2 + m_lin^2) */
@@ -126,16 +129,22 @@ struct dh_steady {
     double dp_ramp_water; /* Pa, differential pressure for full delivery at water consumers */
     double dp_ramp_steam; /* Pa, pressure above the floor for full delivery of steam */
     double load;
+    double loss_target; /* the loss scale of the solution (1; 0: adiabatic, tests/debugging) */
+    double loss_scale; /* multiplies every pipe's heat loss (1; 0 in the adiabatic pre-solve) */
 
     /* work (allocated once) */
     st_nodeprop *np;
     st_edgework *ew;
     double *u, *f, *u_guess, *u_last;
+    double *u_base, *u_cont, *u_prev; /* adiabatic pre-solve state; last two converged
+                                          continuation states */
     bool have_solution;
+    bool guess_clamped;    /* the last initial guess's pressure walk hit its floor somewhere */
 
     /* pattern: stamps in evaluation order -> CSC slot */
     size_t nstamp, nnz;
     size_t *slot;
+    size_t *diag_slot;     /* CSC slot of (i, i), or DH_NONE */
     size_t *colptr, *rowind;
     double *jx;            /* Jacobian values in CSC order */
     bool jx_valid;         /* jx belongs to u_last */
@@ -174,5 +183,7 @@ void st_fill_results(dh_steady *s, const double *u, dh_snapshot *r, dh_solve_sta
 
 /* steady_kinsol.c */
 void st_scales(const dh_steady *s, size_t i, double *uscale, double *fscale);
+/* Sets edge_fs from the Jacobian at u (assemble.c). Returns st_eval's code. */
+int st_update_scales(dh_steady *s, const double *u);
 
 #endif

@@ -6,8 +6,11 @@
  * symbolic analysis is done at the first factorisation and reused (klu_refactor) by every
  * following iteration and solve; KLU's block-triangular pre-ordering (BTF) is switched off
  * (../shared/design.md: BTF on the saddle-point system is a trap at scale).
- * Fallback when the Newton solve from the initial guess fails: load continuation (solve at a
- * fraction of the demand, ramp up). On failure the worst scaled residual names the component.
+ * Bounds on the unknowns (KINSOL constraints on shifted unknowns: steam pressures above the
+ * atmosphere), per-edge residual scales set at the start of each Newton attempt, and the solve
+ * strategy (solve_strategy: warm start, direct, adiabatic pre-solve with load continuation and
+ * a secant predictor, heat loss switched on, fallback load continuation; docs/model.md
+ * "Solution strategy"). On failure the worst scaled residual names the component.
  *
  * Exports: dh_steady_* of dh_solver.h. Callers: cli/cmd_run.c, tests/solver, bench.
  */
@@ -27,11 +30,18 @@
 typedef struct kin_data {
     SUNContext ctx;
     void *mem;
-    N_Vector u, uscale, fscale;
+    N_Vector u, uscale, fscale, constraints;
     SUNMatrix A;
     SUNLinearSolver LS;
     double load;      /* load of the current attempt (progress reports) */
     int iterations;   /* Newton iterations of the current attempt */
+    char phase[48];   /* phase of the current attempt (detail reports) */
+    /* KINSOL's unknowns are v = u - shift, with v > 0 as constraint for pressures and
+     * enthalpies: shift = the atmospheric pressure for the pressures of steam nodes (network
+     * steam nodes and the interior points of steam pipes), 0 elsewhere (docs/model.md,
+     * "Bounds") */
+    double *shift;
+    double *phys;     /* u = v + shift of the point KINSOL asks for */
 } kin_data;
 
 void dh_steady_options_init(dh_steady_options *opt)
@@ -41,10 +51,19 @@ void dh_steady_options_init(dh_steady_options *opt)
     opt->warm_start = true;
 }
 
+/* u = v + shift (KINSOL's unknowns -> the physical ones) into k->phys */
+static const double *to_phys(const dh_steady *s, N_Vector v)
+{
+    const kin_data *k = s->kin;
+    const double *vv = N_VGetArrayPointer(v);
+    for (size_t i = 0; i < s->n; i++) k->phys[i] = vv[i] + k->shift[i];
+    return k->phys;
+}
+
 static int kin_func(N_Vector u, N_Vector f, void *user)
 {
     dh_steady *s = user;
-    const double *uu = N_VGetArrayPointer(u);
+    const double *uu = to_phys(s, u);
     int r = st_eval(s, uu, N_VGetArrayPointer(f), true);
     memcpy(s->u_last, uu, s->n * sizeof(double));
     s->jx_valid = r == 0;
@@ -70,9 +89,10 @@ static double scaled_norm(const dh_steady *s, const double *f, size_t *worst)
 
 static int kin_jac(N_Vector u, N_Vector fu, SUNMatrix J, void *user, N_Vector t1, N_Vector t2)
 {
+    (void)t1, (void)t2;
     dh_steady *s = user;
     kin_data *k = s->kin;
-    const double *uu = N_VGetArrayPointer(u);
+    const double *uu = to_phys(s, u);
     if (!s->jx_valid || memcmp(uu, s->u_last, s->n * sizeof(double)) != 0) {
         int r = st_eval(s, uu, s->f, true);
         memcpy(s->u_last, uu, s->n * sizeof(double));
@@ -87,9 +107,16 @@ static int kin_jac(N_Vector u, N_Vector fu, SUNMatrix J, void *user, N_Vector t1
         x[z] = s->jx[z];
     }
     k->iterations++;
-    if (s->opt.progress)
-        s->opt.progress(s->opt.progress_user, k->iterations,
-                        scaled_norm(s, N_VGetArrayPointer(fu), NULL), k->load);
+    if (s->opt.progress || s->opt.detail) {
+        size_t w = 0;
+        double nrm = scaled_norm(s, N_VGetArrayPointer(fu), &w);
+        if (s->opt.progress) s->opt.progress(s->opt.progress_user, k->iterations, nrm, k->load);
+        if (s->opt.detail) {
+            char what[160];
+            dh_steady_describe(s, w, what, sizeof what);
+            s->opt.detail(s->opt.progress_user, k->iterations, nrm, what, k->phase);
+        }
+    }
     return 0;
 }
 
@@ -107,6 +134,9 @@ static void kin_free(kin_data *k)
     if (k->u) N_VDestroy(k->u);
     if (k->uscale) N_VDestroy(k->uscale);
     if (k->fscale) N_VDestroy(k->fscale);
+    if (k->constraints) N_VDestroy(k->constraints);
+    free(k->shift);
+    free(k->phys);
     if (k->ctx) SUNContext_Free(&k->ctx);
     free(k);
 }
@@ -121,8 +151,12 @@ static dh_status kin_create(dh_steady *s, dh_error *err)
     k->u = N_VNew_Serial(n, k->ctx);
     k->uscale = N_VNew_Serial(n, k->ctx);
     k->fscale = N_VNew_Serial(n, k->ctx);
+    k->constraints = N_VNew_Serial(n, k->ctx);
     k->A = SUNSparseMatrix(n, n, (sunindextype)(s->nnz ? s->nnz : 1), CSC_MAT, k->ctx);
-    if (!k->u || !k->uscale || !k->fscale || !k->A) goto fail;
+    k->shift = calloc(s->n ? s->n : 1, sizeof(double));
+    k->phys = calloc(s->n ? s->n : 1, sizeof(double));
+    if (!k->shift || !k->phys) goto fail;
+    if (!k->u || !k->uscale || !k->fscale || !k->constraints || !k->A) goto fail;
     k->LS = SUNLinSol_KLU(k->u, k->A, k->ctx);
     if (!k->LS) goto fail;
     SUNLinSol_KLUGetCommon(k->LS)->btf = 0;
@@ -133,7 +167,24 @@ static dh_status kin_create(dh_steady *s, dh_error *err)
         us[i] = 1.0 / a;
         fs[i] = 1.0 / b;
     }
-    memcpy(N_VGetArrayPointer(k->u), s->u_guess, s->n * sizeof(double));
+    /* bounds (KINSOL constraint 2: v > 0, KINSOL shortens a Newton step that would cross
+     * one): pressures and enthalpies positive, so trial states stay in the property range, and
+     * the pressures of steam nodes above atmospheric. A steam network cannot hold a node below
+     * the atmospheric pressure (every consumer beyond it is cut off by its delivery ramp, and a
+     * node without draw takes its upstream pressure), so the bound is inactive at solutions; it
+     * keeps Newton out of the spurious limit p -> 0, m -> 0 near an overloaded main's end, where
+     * the flat ramp (no draw below p_atm) and the acceleration term m^2/(A^2 rho_b) balance. */
+    const dh_network *net = s->net;
+    double patm = net->ambient.atmospheric_pressure > 0 ? net->ambient.atmospheric_pressure
+                                                        : 101325.0;
+    double *cs = N_VGetArrayPointer(k->constraints);
+    for (size_t i = 0; i < s->n; i++) {
+        cs[i] = i < 2 * s->nn ? 2.0 : 0.0;
+        bool steam = i < s->nn && (i >= net->nodes.n || net->nodes.medium[i] == DH_MEDIUM_STEAM);
+        k->shift[i] = steam ? patm : 0.0;
+    }
+    for (size_t i = 0; i < s->n; i++)
+        N_VGetArrayPointer(k->u)[i] = fmax(s->u_guess[i] - k->shift[i], 1.0);
     k->mem = KINCreate(k->ctx);
     if (!k->mem) goto fail;
     if (KINInit(k->mem, kin_func, k->u) || KINSetUserData(k->mem, s) ||
@@ -141,7 +192,8 @@ static dh_status kin_create(dh_steady *s, dh_error *err)
         KINSetMaxSetupCalls(k->mem, 1) || KINSetErrHandlerFn(k->mem, kin_silent, NULL) ||
         KINSetFuncNormTol(k->mem, s->opt.tolerance) || KINSetScaledStepTol(k->mem, 1e-15) ||
         KINSetNumMaxIters(k->mem, s->opt.max_iterations) ||
-        KINSetMaxBetaFails(k->mem, 50) || KINSetMaxNewtonStep(k->mem, 1e12))
+        KINSetMaxBetaFails(k->mem, 50) || KINSetConstraints(k->mem, k->constraints) ||
+        KINSetMaxNewtonStep(k->mem, 1e12))
         goto fail;
     return DH_OK;
 fail:
@@ -165,6 +217,8 @@ dh_status dh_steady_create(const dh_network *net, const dh_study *study,
     if (s->opt.max_iterations <= 0)
         s->opt.max_iterations = s->study.max_iterations > 0 ? s->study.max_iterations : 100;
     s->load = 1.0;
+    s->loss_scale = 1.0;
+    s->loss_target = 1.0;
     dh_status st = st_layout_build(s, err);
     if (st) goto fail;
     s->np = calloc(s->nn ? s->nn : 1, sizeof *s->np);
@@ -173,7 +227,11 @@ dh_status dh_steady_create(const dh_network *net, const dh_study *study,
     s->f = calloc(s->n ? s->n : 1, sizeof(double));
     s->u_guess = calloc(s->n ? s->n : 1, sizeof(double));
     s->u_last = calloc(s->n ? s->n : 1, sizeof(double));
-    if (!s->np || !s->ew || !s->u || !s->f || !s->u_guess || !s->u_last) {
+    s->u_base = calloc(s->n ? s->n : 1, sizeof(double));
+    s->u_cont = calloc(s->n ? s->n : 1, sizeof(double));
+    s->u_prev = calloc(s->n ? s->n : 1, sizeof(double));
+    if (!s->np || !s->ew || !s->u || !s->f || !s->u_guess || !s->u_last || !s->u_base ||
+        !s->u_cont || !s->u_prev) {
         st = dh_error_set(err, DH_ERR_NOMEM, NULL, NULL, "steady solver: out of memory");
         goto fail;
     }
@@ -201,6 +259,9 @@ void dh_steady_destroy(dh_steady **ps)
     free(s->f);
     free(s->u_guess);
     free(s->u_last);
+    free(s->u_base);
+    free(s->u_cont);
+    free(s->u_prev);
     free(s);
     *ps = NULL;
 }
@@ -256,31 +317,182 @@ dh_status dh_steady_eval(dh_steady *s, const double *u, double *f, size_t *colpt
     return r ? DH_RECOVERABLE : DH_OK;
 }
 
-/* One Newton solve from s->u at the current load. Returns true when converged; *norm is the
- * scaled max-norm of the final residual. */
-static bool attempt(dh_steady *s, dh_solve_stats *stats, double *norm)
+/* Tolerance of the intermediate solves of a strategy (adiabatic pre-solve, continuation steps):
+ * their solutions are starting points only, and the last few Newton iterations to the final
+ * tolerance are quadratic, so 1e-6 (scaled) is tight enough and saves two iterations per stage. */
+#define STAGE_TOL 1e-6
+/* Newton iterations allowed to the direct solve from a good guess before the staged strategy */
+#define DIRECT_MAXIT 12
+
+/* One Newton solve from s->u at the current load and heat-loss scale, to the scaled max-norm
+ * `tol`. Returns true when converged; *norm is the scaled max-norm of the final residual. A
+ * failed KLU refactorisation (klu_refactor reuses the pivot order of the first factorisation;
+ * a pivot that has become 0 fails it) is recovered by a fresh analysis and factorisation
+ * (SUNLinSol_KLUReInit) and KINSOL continues from its last iterate. */
+static bool attempt_n(dh_steady *s, dh_solve_stats *stats, double *norm, double tol, long maxit)
 {
     kin_data *k = s->kin;
     k->load = s->load;
+    snprintf(k->phase, sizeof k->phase, "load %.3g %%, heat loss %.3g %%", 100 * s->load,
+             100 * s->loss_scale);
     k->iterations = 0;
     double *ku = N_VGetArrayPointer(k->u);
-    memcpy(ku, s->u, s->n * sizeof(double));
-    s->jx_valid = false;
-    int ret = KINSol(k->mem, k->u, KIN_LINESEARCH, k->uscale, k->fscale);
-    long nni = 0, nls = 0;
-    KINGetNumNonlinSolvIters(k->mem, &nni);
-    KINGetNumJacEvals(k->mem, &nls);
-    if (stats) {
-        stats->iterations += (int)nni;
-        stats->linear_solves += (int)nls;
+    /* v = u - shift, strictly inside the bounds (a start state below them, e.g. a guess whose
+     * pressure walk collapsed, is lifted to 5 % above them) */
+    for (size_t i = 0; i < s->n; i++) {
+        ku[i] = s->u[i] - k->shift[i];
+        if (i < 2 * s->nn && !(ku[i] > 0)) {
+            ku[i] = 0.05 * (k->shift[i] > 0 ? k->shift[i] : fabs(s->u[i]) + 1.0);
+            s->u[i] = ku[i] + k->shift[i];
+        }
     }
-    int r = st_eval(s, ku, s->f, false);
+    if (st_update_scales(s, s->u) != 0) {
+        *norm = HUGE_VAL;
+        return false;
+    }
+    double *fsv = N_VGetArrayPointer(k->fscale);
+    for (size_t i = 0; i < s->n; i++) {
+        double b;
+        st_scales(s, i, NULL, &b);
+        fsv[i] = 1.0 / b;
+    }
+    KINSetFuncNormTol(k->mem, tol);
+    long left = maxit;
+    for (int retry = 0; retry < 3 && left > 0; retry++) {
+        KINSetNumMaxIters(k->mem, left);
+        s->jx_valid = false;
+        int ret = KINSol(k->mem, k->u, KIN_LINESEARCH, k->uscale, k->fscale);
+        long nni = 0, nje = 0;
+        KINGetNumNonlinSolvIters(k->mem, &nni);
+        KINGetNumJacEvals(k->mem, &nje);
+        if (stats) {
+            stats->iterations += (int)nni;
+            stats->linear_solves += (int)nje;
+        }
+        left -= nni > 0 ? nni : 1;
+        if (ret != KIN_LSETUP_FAIL && ret != KIN_LSOLVE_FAIL && ret != KIN_LINSOLV_NO_RECOVERY)
+            break;
+        SUNLinSol_KLUReInit(k->LS, k->A, (sunindextype)(s->nnz ? s->nnz : 1),
+                            SUNKLU_REINIT_PARTIAL);
+    }
+    const double *uphys = to_phys(s, k->u);
+    int r = st_eval(s, uphys, s->f, false);
     *norm = r == 0 ? scaled_norm(s, s->f, NULL) : HUGE_VAL;
-    /* converged when the residual is small, whatever KINSOL's return: a line search that
-     * cannot reduce a residual already at round-off level is success */
-    (void)ret;
-    bool ok = r == 0 && *norm <= 100.0 * s->opt.tolerance;
-    if (ok || r == 0) memcpy(s->u, ku, s->n * sizeof(double));
+    /* converged when the residual is small, whatever KINSOL's return (a line search that
+     * cannot reduce a residual already at round-off level is success) */
+    bool ok = r == 0 && *norm <= tol;
+    if (r == 0) memcpy(s->u, uphys, s->n * sizeof(double));
+    return ok;
+}
+
+static bool attempt(dh_steady *s, dh_solve_stats *stats, double *norm, double tol)
+{
+    return attempt_n(s, stats, norm, tol, s->opt.max_iterations);
+}
+
+/* Continuation in *par (the load or the heat-loss scale) from the state in s->u, converged at
+ * *par = from (or a guess for it), up to `to`: steps start at `step`, grow x2 after a success in
+ * few iterations (x1.25 otherwise), halve after a failure; gives up below `min_step`. The
+ * intermediate solves use STAGE_TOL, the last one `tol`. On return s->u is the last converged
+ * state and *par its parameter; true when `to` was reached. */
+static bool continuation(dh_steady *s, double *par, double from, double to, double step,
+                         double min_step, double tol, dh_solve_stats *stats)
+{
+    double *u_ok = s->u_cont, *u_prev = s->u_prev, at = from, at_prev = from;
+    bool have_prev = false;
+    memcpy(u_ok, s->u, s->n * sizeof(double));
+    for (int tries = 0; tries < 60; tries++) {
+        double next = fmin(at + step, to), norm;
+        *par = next;
+        /* secant predictor from the last two converged states (first-order extrapolation of
+         * the solution path; it halves the Newton iterations of a step near the network's
+         * capacity, where the far-end pressures fall steeply with the load) */
+        for (size_t i = 0; i < s->n; i++)
+            s->u[i] = have_prev ? u_ok[i] + (next - at) / (at - at_prev) * (u_ok[i] - u_prev[i])
+                                : u_ok[i];
+        int it0 = stats->iterations;
+        if (attempt(s, stats, &norm, next >= to ? tol : STAGE_TOL)) {
+            memcpy(u_prev, u_ok, s->n * sizeof(double));
+            at_prev = at;
+            have_prev = at > from || from > 0.0;
+            at = next;
+            memcpy(u_ok, s->u, s->n * sizeof(double));
+            if (at >= to) return true;
+            step *= stats->iterations - it0 <= 8 ? 2.0 : 1.25;
+        } else {
+            step *= 0.5;
+            if (step < min_step) break;
+        }
+    }
+    *par = at;
+    memcpy(s->u, u_ok, s->n * sizeof(double));
+    return false;
+}
+
+/* The solve strategy (docs/model.md, "Solution strategy"):
+ *  1. warm start: Newton from the previous solution (a series of solves);
+ *  2. direct: Newton on the coupled system from the guess, if its pressure walk did not
+ *     collapse, with a short budget (DIRECT_MAXIT);
+ *  3. adiabatic pre-solve: the hydraulics with every pipe's heat loss switched off
+ *     (loss_scale = 0: isenthalpic pipes, so the steam keeps the source's enthalpy less the
+ *     throttling; no condensation), from the spanning-tree guess, with load continuation if the
+ *     full load fails; then the heat loss switched on from that state (continuation in the
+ *     loss scale if the direct step fails). The pre-solve settles the flow directions (the
+ *     loop's tie line) and the pressure profile, which the coupled system cannot find from the
+ *     guess: at near-zero flow a steam pipe fills with condensate in the homogeneous model, and
+ *     Newton from the tree guess gets trapped there;
+ *  4. fallback: load continuation of the coupled system. */
+static bool solve_strategy(dh_steady *s, dh_solve_stats *stats)
+{
+    double full = s->load, norm;
+    double tol = s->opt.tolerance;
+    if (s->have_solution && s->opt.warm_start) {
+        if (attempt(s, stats, &norm, tol)) return true;
+    }
+    st_initial_guess(s, s->u_guess);
+    memcpy(s->u, s->u_guess, s->n * sizeof(double));
+    /* 2. a good guess (its pressure walk did not collapse): the coupled system directly, with
+     * a short budget (small networks converge in 3-6 iterations from it) */
+    if (!s->guess_clamped) {
+        s->loss_scale = s->loss_target;
+        if (attempt_n(s, stats, &norm, tol, DIRECT_MAXIT)) return true;
+        memcpy(s->u, s->u_guess, s->n * sizeof(double));
+    }
+    /* 3. adiabatic pre-solve: at full load from the guess unless the guess's pressure walk
+     * collapsed (the tree flows at full load overload a path), else by load continuation from
+     * 25 %, where the tree guess is close (pressure drops ~6 % of full load's) */
+    s->loss_scale = 0.0;
+    bool hyd = !s->guess_clamped && attempt(s, stats, &norm, STAGE_TOL);
+    if (!hyd && s->opt.continuation && full > 0) {
+        double l0 = 0.25 * full;
+        s->load = l0;
+        st_initial_guess(s, s->u);
+        hyd = attempt(s, stats, &norm, STAGE_TOL) &&
+              continuation(s, &s->load, l0, full, l0, 1e-3 * full, STAGE_TOL, stats);
+    }
+    s->load = full;
+    if (hyd) {
+        memcpy(s->u_base, s->u, s->n * sizeof(double));
+        s->loss_scale = s->loss_target;
+        if (attempt(s, stats, &norm, tol)) return true;
+        if (s->opt.continuation) {
+            memcpy(s->u, s->u_base, s->n * sizeof(double));
+            double ls = 0.0;
+            bool ok = continuation(s, &ls, 0.0, s->loss_target, 0.25, 1e-3, tol, stats);
+            s->loss_scale = ls;
+            if (ok) {
+                s->loss_scale = s->loss_target;
+                return true;
+            }
+        }
+    }
+    s->loss_scale = s->loss_target;
+    /* 4. fallback: load continuation of the coupled system from the guess */
+    if (!s->opt.continuation || !(full > 0)) return false;
+    s->load = 0.1 * full;
+    st_initial_guess(s, s->u);
+    bool ok = continuation(s, &s->load, 0.0, full, 0.1 * full, 1e-3 * full, tol, stats);
+    s->load = full;
     return ok;
 }
 
@@ -295,50 +507,8 @@ dh_status dh_steady_solve(dh_steady *s, dh_snapshot *result, dh_solve_stats *sta
     clock_gettime(CLOCK_MONOTONIC, &t0);
 
     double full = s->load, norm = HUGE_VAL;
-    bool ok = false;
-    if (s->have_solution && s->opt.warm_start) {
-        ok = attempt(s, stats, &norm);
-    }
-    if (!ok) {
-        st_initial_guess(s, s->u_guess);
-        memcpy(s->u, s->u_guess, s->n * sizeof(double));
-        ok = attempt(s, stats, &norm);
-    }
-    if (!ok && s->opt.continuation && full > 0) {
-        /* load continuation: from 10 % of the demand up, halving the step on failure */
-        double lam_ok = 0.0, step = 0.1 * full;
-        double *u_ok = s->u_guess; /* reused as the last converged state */
-        s->load = step;
-        st_initial_guess(s, u_ok);
-        memcpy(s->u, u_ok, s->n * sizeof(double));
-        bool have_ok = false;
-        for (int tries = 0; tries < 40 && !ok; tries++) {
-            double lam = fmin(lam_ok + step, full);
-            s->load = lam;
-            if (have_ok) memcpy(s->u, u_ok, s->n * sizeof(double));
-            bool good = attempt(s, stats, &norm);
-            if (good) {
-                lam_ok = lam;
-                have_ok = true;
-                memcpy(u_ok, s->u, s->n * sizeof(double));
-                if (lam >= full) ok = true;
-                step *= 1.5;
-            } else {
-                step *= 0.5;
-                if (step < 1e-3 * full) break;
-                if (!have_ok) {
-                    st_initial_guess(s, u_ok);
-                    memcpy(s->u, u_ok, s->n * sizeof(double));
-                }
-            }
-        }
-        s->load = full;
-        if (!ok && have_ok) {
-            /* leave the last iterate at full load from the best converged state */
-            memcpy(s->u, u_ok, s->n * sizeof(double));
-            attempt(s, stats, &norm);
-        }
-    }
+    bool ok = solve_strategy(s, stats);
+    s->loss_scale = s->loss_target;
     s->load = full;
     s->have_solution = ok;
 
