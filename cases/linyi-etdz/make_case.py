@@ -23,7 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 # ---- standard DN sizes and steel outside diameters (EN 10220 / GB/T 17395 series, mm) with the
 # wall thicknesses used in the dhsim DN table (network/dn_table.c); inner = od - 2 wall.
-DN_SIZES = [50, 65, 80, 100, 125, 150, 200, 250, 300, 350, 400, 450, 500, 600, 700]
+DN_SIZES = [50, 65, 80, 100, 125, 150, 200, 250, 300, 350, 400, 450, 500, 600, 700, 800]
 
 # design state for sizing: header 0.98 MPa(g) / 290 degC; steam density falls along the mains.
 def steam_density(p_abs_mpa, t_c):
@@ -34,9 +34,9 @@ def steam_density(p_abs_mpa, t_c):
 def inner_diameter_mm(dn):
     od = {50: 60.3, 65: 76.1, 80: 88.9, 100: 114.3, 125: 139.7, 150: 168.3, 200: 219.1,
           250: 273.0, 300: 323.9, 350: 355.6, 400: 406.4, 450: 457.0, 500: 508.0, 600: 610.0,
-          700: 711.0}[dn]
+          700: 711.0, 800: 813.0}[dn]
     wall = {50: 3.2, 65: 3.2, 80: 3.2, 100: 3.6, 125: 3.6, 150: 4.0, 200: 4.5, 250: 5.0,
-            300: 5.6, 350: 5.6, 400: 6.3, 450: 6.3, 500: 6.3, 600: 7.1, 700: 8.0}[dn]
+            300: 5.6, 350: 5.6, 400: 6.3, 450: 6.3, 500: 6.3, 600: 7.1, 700: 8.0, 800: 8.8}[dn]
     return od - 2 * wall
 
 
@@ -213,30 +213,69 @@ def main():
     tie = ("TIE-NE", "N1200", "E1200", None, 8.0, "tie")
 
     rows = []
-    trunk_dn = {}
+    # ---- sizing by the specific pressure drop (the method of CJJ 34-2010 section 7.3 and of
+    # every steam-network design handbook): each consumer's path from the header may lose
+    # (header pressure - its minimum delivery pressure - a 0.05 MPa reserve for heat-loss
+    # effects and growth); spread over the path's equivalent length that gives an allowable
+    # specific drop R (Pa per metre of equivalent length); each pipe takes the smallest DN
+    # whose drop at its design flow stays below 85 % of the tightest R of the consumers it
+    # feeds, and whose velocity stays below the design velocity of its role.
+    eq_frac = {"trunk": 0.25, "tie": 0.3, "branch": 0.35, "service": 0.5}
+    lengths = {}
     for pid, a, b, length, flow, role in trunk_pipes + [tie] + branch_pipes:
         if length is None:
             (x1, y1, z1), (x2, y2, z2) = node_xyz[a], node_xyz[b]
             length = math.hypot(x2 - x1, y2 - y1)
-        # sizing density: lower far from the plant (pressure falls); 4.0 kg/m3 near the
-        # header (0.98 MPa(g), 290 degC) to ~3.2 kg/m3 at the ends
-        dist = min(math.hypot(*node_xyz[b][:2]) / 6500.0, 1.0)
-        rho = steam_density(1.08 - 0.25 * dist, 285.0 - 25.0 * dist)
+        lengths[pid] = length
+    p_header = 0.98e6 + 101.0e3  # Pa abs, the header set point of the cases
+    reserve = 0.05e6
+    allow = {}    # pipe id -> tightest allowable specific drop (Pa/m) of consumers downstream
+    p_mid = {}    # pipe id -> sizing pressure (Pa abs): halfway to the tightest consumer
+    for c in CONSUMERS:
+        cid, _, _, t, s_tap, _, _, _, pmin = c
+        path = [f"M{nid}" for s, nid in trunk_nodes[t] if s <= s_tap]
+        path += [f"BR-{cid}", f"SV-{cid}"]
+        role_of = lambda pid: "trunk" if pid.startswith("M") else ("branch" if pid.startswith("BR") else "service")
+        l_eq = sum(lengths[p] * (1.0 + eq_frac[role_of(p)]) for p in path)
+        p_min_abs = pmin * 1e6 + 101.0e3
+        r_allow = (p_header - p_min_abs - reserve) / l_eq
+        for p in path:
+            if r_allow < allow.get(p, float("inf")):
+                allow[p] = r_allow
+                p_mid[p] = 0.5 * (p_header + p_min_abs)
+
+    def specific_drop(dn, m, rho):
+        """Darcy-Weisbach drop per metre (Pa/m), Swamee-Jain friction, 0.2 mm roughness."""
+        d = inner_diameter_mm(dn) / 1000.0
+        area = math.pi * d * d / 4.0
+        v = m / (rho * area)
+        re = rho * v * d / 1.8e-5  # steam viscosity ~18 uPa s at 200-280 degC
+        f = 0.25 / math.log10(0.2e-3 / (3.7 * d) + 5.74 / re ** 0.9) ** 2
+        return f / d * rho * v * v / 2.0, v
+
+    trunk_dn = {}
+    for pid, a, b, _, flow, role in trunk_pipes + [tie] + branch_pipes:
+        length = lengths[pid]
         vel = {"trunk": 40.0, "tie": 30.0, "branch": 30.0, "service": 25.0}[role]
-        dn = size_dn(flow, vel, rho)
+        if role == "tie":
+            dn = 250
+        else:
+            rho = steam_density(p_mid[pid] / 1e6, 270.0)
+            dn = DN_SIZES[-1]
+            for cand in DN_SIZES:
+                r, v = specific_drop(cand, flow, rho)
+                if r <= 0.85 * allow[pid] and v <= vel:
+                    dn = cand
+                    break
         if role == "trunk":
-            # a main never grows downstream: keep the size of the section before unless the
-            # flow has fallen enough for the next smaller size; never below DN200 on a main
+            # a main never grows downstream; never below DN200 on a main
             t = a[0] if a != "PLANT" else b[0]
             dn = max(min(dn, trunk_dn.get(t, dn)), 200)
             trunk_dn[t] = dn
-        if role == "tie":
-            dn = 250
         ins1, ins2 = insulation(dn)
         # equivalent length of fittings and compensators as a fraction of the length
         # (after CJJ 34-2010 Table 7.3.7 ranges for steam pipes with bellows/loop compensators)
-        eq_frac = {"trunk": 0.25, "tie": 0.3, "branch": 0.35, "service": 0.5}[role]
-        rows.append((pid, a, b, round(length, 1), f"DN{dn}", round(eq_frac * length, 1),
+        rows.append((pid, a, b, round(length, 1), f"DN{dn}", round(eq_frac[role] * length, 1),
                      ins1, ins2, role))
 
     with open(os.path.join(HERE, "nodes.csv"), "w", newline="") as f:
