@@ -1,10 +1,11 @@
 /* cmd_run.c: `dhsim run CASE.yaml [-o OUT.h5] [--set KEY=VALUE]... [-v]`: a steady study.
  *
- * Reads the case (dh_case_read), validates it (dh_network_validate_warn), solves it
- * (dh_steady_*, solver/dh_solver.h), prints the summary on stdout (iterations, residual,
- * minimum delivery pressure and where, largest pressure drop, total heat loss and condensate,
- * mass and energy balance closure, per consumer delivery p/T/margin), and writes OUT.h5 + OUT.xmf
- * when -o is given (postproc/dh_output.h). Progress on stderr: with -v/--verbose one line per
+ * Reads the case (dh_case_read), validates it (dh_network_validate_warn), solves it: the
+ * network alone (dh_steady_*, solver/dh_solver.h), or, when the case has a `plant:` section,
+ * coupled with the CHP plant behind its header (dh_plant_couple, solver/dh_plant_couple.h:
+ * dispatch, flow-limited header, N-1). Prints the summary on stdout (postproc/summary.c, the
+ * same text as `dhsim report`; every consumer with -v) and writes OUT.h5 + OUT.xmf when -o is
+ * given (postproc/dh_output.h, with /results/plant). Progress on stderr: with -v/--verbose one line per
  * Newton iteration (residual, solve phase, worst equation); otherwise, on a terminal only and
  * only once a solve has run for more than 0.5 s, one line updated in place; nothing when stderr
  * is not a terminal (logs, tests).
@@ -22,6 +23,7 @@
 #include "dh_case.h"
 #include "dh_cli.h"
 #include "dh_output.h"
+#include "dh_plant_couple.h"
 #include "dh_results.h"
 #include "dh_solver.h"
 #include "dh_validate.h"
@@ -36,7 +38,8 @@ static void usage(FILE *out)
                  "  runs the steady study of the case and prints a summary;\n"
                  "  -o OUT.h5         write the results (and OUT.xmf for ParaView)\n"
                  "  --set KEY=VALUE   override a value by its dotted path\n"
-                 "  -v, --verbose     print every Newton iteration (residual, worst equation)\n"
+                 "  -v, --verbose     every consumer in the summary; every Newton iteration\n"
+                 "                    (residual, worst equation) on stderr\n"
                  "  exit 0 converged, 1 no convergence (diagnosis printed), 2 bad input\n");
 }
 
@@ -80,64 +83,6 @@ static void progress_end(run_progress *pr)
     pr->shown = false;
 }
 
-static void summary(const dh_network *net, const dh_snapshot *r, const dh_solve_stats *st)
-{
-    printf("steady solve: %s in %d iterations, %.3f s, scaled residual %.2e\n",
-           st->converged ? "converged" : "NOT converged", st->iterations, st->seconds,
-           st->residual_norm);
-    printf("  mass balance closure    %.2e (relative)\n", st->mass_balance_rel);
-    printf("  energy balance closure  %.2e (relative)\n", st->energy_balance_rel);
-    double pmin = INFINITY, dpmax = 0, loss = 0, cond = 0;
-    size_t cmin = DH_NONE, lmax = DH_NONE;
-    for (size_t c = 0; c < net->consumers.n; c++)
-        if (r->consumer_pressure[c] < pmin) {
-            pmin = r->consumer_pressure[c];
-            cmin = c;
-        }
-    for (size_t l = 0; l < net->links.n; l++) {
-        if (net->links.kind[l] == DH_LINK_PIPE && fabs(r->link_pressure_drop[l]) > dpmax) {
-            dpmax = fabs(r->link_pressure_drop[l]);
-            lmax = l;
-        }
-        loss += r->link_heat_loss[l];
-        cond += r->link_condensate[l];
-    }
-    if (cmin != DH_NONE)
-        printf("  minimum delivery pressure  %.4f MPa abs at consumer %s (node %s)\n", pmin / 1e6,
-               net->consumers.id[cmin], net->nodes.id[net->consumers.node[cmin]]);
-    if (lmax != DH_NONE)
-        printf("  largest pipe pressure drop %.4f MPa in pipe %s\n", dpmax / 1e6, net->links.id[lmax]);
-    printf("  heat loss of the pipes     %.1f kW\n", loss / 1e3);
-    printf("  condensate formed          %.3f t/h\n", cond * 3.6);
-    for (size_t j = 0; j < net->sources.n; j++)
-        printf("  source %-12s %8.3f t/h at %.4f MPa, %.1f degC\n", net->sources.id[j],
-               r->source_mass_flow[j] * 3.6, r->source_pressure[j] / 1e6,
-               r->source_temperature[j] - 273.15);
-    if (net->consumers.n)
-        printf("  consumer        p [MPa abs]  T [degC]  margin [MPa]  delivered          unmet\n");
-    for (size_t c = 0; c < net->consumers.n; c++) {
-        bool steam = net->consumers.type[c] == DH_CONSUMER_STEAM;
-        char margin[32] = "-";
-        if (!isnan(r->consumer_pressure_margin[c]))
-            snprintf(margin, sizeof margin, "%+.4f", r->consumer_pressure_margin[c] / 1e6);
-        printf("  %-14s %12.4f %9.1f %13s", net->consumers.id[c], r->consumer_pressure[c] / 1e6,
-               r->consumer_temperature[c] - 273.15, margin);
-        if (steam)
-            printf("  %8.3f t/h  %8.3f t/h", r->consumer_mass_flow[c] * 3.6, r->consumer_unmet[c] * 3.6);
-        else
-            printf("  %8.3f MW   %8.3f MW ", r->consumer_heat[c] / 1e6, r->consumer_unmet[c] / 1e6);
-        size_t k = net->consumers.node[c];
-        if (net->consumers.require_dry[c] && r->node_quality[k] < 1.0 - 1e-6)
-            printf("  WET (x = %.3f)", r->node_quality[k]);
-        if (net->consumers.min_temperature[c] > 0 &&
-            r->consumer_temperature[c] < net->consumers.min_temperature[c])
-            printf("  below minimum temperature");
-        if (!isnan(r->consumer_pressure_margin[c]) && r->consumer_pressure_margin[c] < 0)
-            printf("  below minimum pressure");
-        printf("\n");
-    }
-}
-
 int dh_cmd_run(int argc, char **argv)
 {
     const char *path = NULL, *out_path = NULL;
@@ -175,8 +120,13 @@ int dh_cmd_run(int argc, char **argv)
     int exit_code = DH_EXIT_USAGE;
     dh_case *c = NULL;
     dh_steady *s = NULL;
-    dh_snapshot *snap = NULL;
+    dh_snapshot *snap = NULL, *n1_snap = NULL;
     dh_out *o = NULL;
+    dh_plant_params params;
+    dh_plant_coupling coupling;
+    dh_out_plant plant;
+    bool have_plant = false;
+    dh_summary sum = {0};
     dh_diag diag, warn;
     dh_diag_init(&diag, DH_DIAG_DEFAULT_CAP);
     dh_diag_init(&warn, DH_DIAG_DEFAULT_CAP);
@@ -198,23 +148,59 @@ int dh_cmd_run(int argc, char **argv)
     run_progress pr = {.verbose = verbose, .tty = isatty(fileno(stderr)) != 0};
     opt.detail = progress_detail;
     opt.progress_user = &pr;
-    if (dh_steady_create(c->net, &c->study, &opt, &s, &err) != DH_OK) {
-        dh_error_print(&err, stderr);
-        exit_code = err.code == DH_ERR_INPUT ? DH_EXIT_USAGE : DH_EXIT_FAILED;
-        goto done;
-    }
-    if (dh_snapshot_create(c->net, &snap) != DH_OK) {
+    if (dh_snapshot_create(c->net, &snap) != DH_OK ||
+        (c->plant.present && dh_snapshot_create(c->net, &n1_snap) != DH_OK)) {
         fprintf(stderr, "dhsim run: error: out of memory\n");
         exit_code = DH_EXIT_FAILED;
         goto done;
     }
     dh_solve_stats stats;
+    memset(&stats, 0, sizeof stats);
+    dh_status rc;
     clock_gettime(CLOCK_MONOTONIC, &pr.t0);
-    dh_status rc = dh_steady_solve(s, snap, &stats, &err);
+    if (c->plant.present) {
+        /* the plant behind its header: dispatch, flow limit, N-1 (docs/plant.md) */
+        if (dh_plant_params_from_spec(&c->plant, &params, &err) != DH_OK) {
+            dh_error_print(&err, stderr);
+            exit_code = DH_EXIT_USAGE;
+            goto done;
+        }
+        dh_plant_couple_options popt;
+        dh_plant_couple_options_init(&popt);
+        popt.steady = opt;
+        popt.n1_check = c->plant.n1_check;
+        if (c->plant.power_mode >= 0) popt.power_mode = (dh_power_mode)c->plant.power_mode;
+        if (!isnan(c->plant.power_target)) popt.power_target = c->plant.power_target;
+        rc = dh_plant_couple(c->net, &c->study, &params, c->plant.source, &popt, snap, n1_snap,
+                             &coupling, &err);
+        stats = coupling.stats;
+        if (rc == DH_OK) {
+            dh_out_plant_fill(&params, &coupling, c->net, n1_snap, &plant);
+            have_plant = true;
+        }
+    } else {
+        rc = dh_steady_create(c->net, &c->study, &opt, &s, &err);
+        if (rc != DH_OK) {
+            dh_error_print(&err, stderr);
+            exit_code = err.code == DH_ERR_INPUT ? DH_EXIT_USAGE : DH_EXIT_FAILED;
+            goto done;
+        }
+        rc = dh_steady_solve(s, snap, &stats, &err);
+    }
     progress_end(&pr);
-    printf("case %s (%s): %zu nodes, %zu links, %zu consumers\n", c->name ? c->name : "",
-           c->path, c->net->nodes.n, c->net->links.n, c->net->consumers.n);
-    summary(c->net, snap, &stats);
+    if (c->plant.present && rc != DH_OK && rc != DH_ERR_NOCONV) {
+        /* the plant or its header source is wrong (exit 2), or a plant state outside IF97 */
+        dh_error_print(&err, stderr);
+        exit_code = rc == DH_ERR_INPUT ? DH_EXIT_USAGE : DH_EXIT_FAILED;
+        goto done;
+    }
+    if (dh_summary_from_run(c->net, c->name, c->path, snap, &stats, have_plant ? &plant : NULL,
+                            &sum, &err) != DH_OK) {
+        dh_error_print(&err, stderr);
+        exit_code = DH_EXIT_FAILED;
+        goto done;
+    }
+    dh_summary_print(&sum, verbose ? DH_SUMMARY_CONSUMERS : 0, stdout);
     exit_code = DH_EXIT_OK;
     if (rc != DH_OK) {
         dh_error_print(&err, stderr);
@@ -228,8 +214,9 @@ int dh_cmd_run(int argc, char **argv)
                             .case_sha256 = c->sha256, .case_name = c->name, .study = "steady",
                             .expected_steps = 1};
         if (dh_out_create(out_path, c->net, &meta, &o, &err) ||
-            dh_out_append(o, snap, &stats, &err) || dh_out_set_summary(o, &stats, &err) ||
-            dh_out_close(&o, &err)) {
+            dh_out_append(o, snap, &stats, &err) ||
+            (have_plant && dh_out_append_plant(o, &plant, &err)) ||
+            dh_out_set_summary(o, &stats, &err) || dh_out_close(&o, &err)) {
             dh_error_print(&err, stderr);
             dh_out_abort(&o);
             exit_code = DH_EXIT_FAILED;
@@ -238,6 +225,8 @@ int dh_cmd_run(int argc, char **argv)
         }
     }
 done:
+    dh_summary_free(&sum);
+    dh_snapshot_destroy(&n1_snap);
     dh_snapshot_destroy(&snap);
     dh_steady_destroy(&s);
     dh_case_destroy(&c);

@@ -22,7 +22,8 @@
  * atomic); an older OUT.h5 stays untouched, and a killed run leaves at most the tmp file, never a
  * partial file under the final name. The .xmf is also written to a tmp and renamed.
  *
- * Implemented in out_h5.c (HDF5), out_xdmf.c (sidecar), report.c (summary, CSV), plots.c.
+ * Implemented in out_h5.c (HDF5), out_plant.c (/results/plant), out_xdmf.c (sidecar),
+ * summary.c (the text summary of run and report), report.c (report, CSV), plots.c.
  */
 #ifndef DH_OUTPUT_H
 #define DH_OUTPUT_H
@@ -106,5 +107,146 @@ dh_status dh_report_csv(const char *h5_path, const char *name, FILE *out, dh_err
  * one time step OUT-duration.png) with gnuplot (see docs/results.md). The names written are
  * printed to `log` (may be NULL). DH_ERR_IO if gnuplot is missing or fails. */
 dh_status dh_report_plots(const char *h5_path, const char *prefix, FILE *log, dh_error *err);
+
+/* ---- the CHP plant: /results/plant (out_plant.c) ----------------------------------------
+ *
+ * One time step of the plant coupled to the network (solver/dh_plant_couple.h), flattened to
+ * what the results file holds and the summary prints. Filled from a coupling by
+ * dh_out_plant_fill, or from a results file by the report. SI units (kg/s, W, Pa abs, K,
+ * fractions 0..1). Units not running have zero flows. */
+#define DH_OUT_PLANT_UNITS 8 /* = DH_PLANT_BOILERS_MAX = DH_PLANT_TURBINES_MAX */
+#define DH_OUT_PLANT_ID 32   /* = DH_PLANT_ID_MAX */
+
+typedef struct dh_out_plant {
+    /* identity and ratings (/network/plant, written once) */
+    char id[DH_OUT_PLANT_ID];
+    char header_source[96];                /* the network source the plant feeds */
+    size_t n_boilers, n_turbines;
+    char boiler_id[DH_OUT_PLANT_UNITS][DH_OUT_PLANT_ID];
+    double boiler_rated_flow[DH_OUT_PLANT_UNITS];  /* kg/s, BMCR */
+    double boiler_min_load[DH_OUT_PLANT_UNITS];    /* fraction of rated flow */
+    char turbine_id[DH_OUT_PLANT_UNITS][DH_OUT_PLANT_ID];
+    double turbine_max_power[DH_OUT_PLANT_UNITS];  /* W electric */
+    double turbine_max_extraction[DH_OUT_PLANT_UNITS]; /* kg/s */
+    char prds_id[DH_OUT_PLANT_ID];
+    double prds_capacity;                          /* kg/s outlet */
+
+    /* boilers [unit] */
+    double boiler_in_service[DH_OUT_PLANT_UNITS]; /* 1 committed (firing), 0 not */
+    double boiler_load[DH_OUT_PLANT_UNITS];       /* fraction of rated flow */
+    double boiler_steam_flow[DH_OUT_PLANT_UNITS]; /* kg/s main steam */
+    double boiler_fuel_flow[DH_OUT_PLANT_UNITS];  /* kg/s fuel as fired */
+    double boiler_efficiency[DH_OUT_PLANT_UNITS]; /* LHV basis (NaN when off) */
+    /* turbines [unit] */
+    double turbine_in_service[DH_OUT_PLANT_UNITS];
+    double turbine_power[DH_OUT_PLANT_UNITS];      /* W electric */
+    double turbine_extraction[DH_OUT_PLANT_UNITS]; /* kg/s extraction steam (before its spray) */
+    double turbine_condensing[DH_OUT_PLANT_UNITS]; /* kg/s LP flow to the condenser */
+    double turbine_throttle[DH_OUT_PLANT_UNITS];   /* kg/s main steam at the stop valve */
+    double turbine_extraction_pressure[DH_OUT_PLANT_UNITS]; /* Pa abs in the chamber */
+    /* PRDS */
+    double prds_flow;       /* kg/s outlet to the header */
+    double prds_inlet_flow; /* kg/s main steam */
+    double prds_spray_flow; /* kg/s spray water */
+    double extraction_spray_flow; /* kg/s desuperheating water on the extractions */
+    /* main steam and header */
+    double main_steam_flow; /* kg/s, boilers' total */
+    double header_demand;   /* kg/s, the network's draw at the set pressure */
+    double header_flow;     /* kg/s delivered by the plant (final state) */
+    double header_pressure; /* Pa abs at the header (final state) */
+    double header_temperature;  /* K, delivered (mixed) */
+    double header_set_pressure; /* Pa abs, set point */
+    double flow_limited;    /* 1: the plant could not deliver the demand, header flow-limited */
+    double shortfall;       /* kg/s = demand - delivered (0 when met) */
+    double unmet_steam;     /* kg/s, steam consumers' unmet demand in the final state */
+    double unmet_heat;      /* W, heat consumers' unmet demand in the final state */
+    /* totals */
+    double electric_power;  /* W */
+    double fuel_flow;       /* kg/s */
+    double fuel_heat;       /* W (LHV) */
+    double heat_supplied;   /* W to the network, above the feedwater enthalpy */
+    double efficiency;      /* first law (P + Q) / Q_fuel */
+    double heat_to_power;   /* Q / P (0 when P = 0) */
+    double capacity;        /* kg/s, largest header flow with every available boiler */
+    double reserve;         /* kg/s = capacity - delivered */
+    unsigned binding;       /* DH_LIMIT_* bits that cause the shortfall */
+    char binding_text[256]; /* their names, ", "-separated; "" when none */
+    double mass_balance;    /* kg/s, plant header flow - network source flow */
+    double energy_balance;  /* W, plant heat supplied - network source enthalpy flow */
+    double network_solves;  /* network solves of the coupled solve (incl. N-1) */
+    /* N-1: the largest available boiler out */
+    double n1_verdict;      /* 1 holds, 0 fails, -1 not checked */
+    double n1_boiler;       /* index of the boiler out, -1 none */
+    double n1_capacity;     /* kg/s */
+    double n1_margin;       /* kg/s = capacity - demand (negative: short) */
+    double n1_shortfall;    /* kg/s = max(-margin, 0) */
+    double n1_solved;       /* 1 the N-1 network state was solved, 0 not needed, -1 failed */
+    double n1_header_pressure; /* Pa abs with the boiler out (NaN unless solved) */
+    double n1_header_flow;  /* kg/s delivered with the boiler out (NaN unless solved) */
+    double n1_unmet_steam;  /* kg/s */
+    double n1_unmet_heat;   /* W */
+    char n1_limits_text[256]; /* limits at their bound with the boiler out ("" unless solved) */
+    /* per consumer with the boiler out: kg/s (steam) or W (heat) unmet; NULL when not solved.
+     * Borrowed (the N-1 snapshot's consumer_unmet, or the reader's buffer). */
+    const double *n1_consumer_unmet;
+} dh_out_plant;
+
+struct dh_plant_params;
+struct dh_plant_coupling;
+/* Flattens a coupled solve: params (ids, ratings), the coupling result, the network (for the
+ * header source id) and the N-1 snapshot (NULL, or used only when the N-1 solve ran). */
+void dh_out_plant_fill(const struct dh_plant_params *params,
+                       const struct dh_plant_coupling *coupling, const dh_network *net,
+                       const dh_snapshot *n1_result, dh_out_plant *out);
+
+/* Writes the plant of the latest appended time step (call after dh_out_append of that step):
+ * the first call creates /network/plant/... and the /results/plant/... datasets. Steps without
+ * a call stay NaN. The unit tables must not change between calls. */
+dh_status dh_out_append_plant(dh_out *o, const dh_out_plant *p, dh_error *err);
+
+/* ---- the text summary (summary.c): the same for `dhsim run` and `dhsim report` ----------- */
+
+/* What the summary reads: borrowed arrays indexed like the network's tables. Filled by
+ * dh_summary_from_run (a solved network) or by the report from a results file. */
+typedef struct dh_summary {
+    const char *case_name, *case_path;
+    size_t n_nodes, n_links, n_consumers, n_sources;
+    bool have_stats;
+    dh_solve_stats stats; /* the final network solve */
+    /* nodes */
+    char *const *node_id;
+    const double *node_pressure; /* Pa abs */
+    /* links */
+    char *const *link_id;
+    const int *link_kind; /* dh_link_kind */
+    const double *link_pressure_drop, *link_heat_loss, *link_condensate;
+    /* consumers */
+    char *const *consumer_id, *const *consumer_group;
+    const int *consumer_type;          /* dh_consumer_type */
+    const double *min_pressure, *min_temperature; /* Pa, K; 0 = none */
+    const int *require_dry;            /* may be NULL */
+    const double *pressure, *temperature, *quality, *margin; /* at the delivery node */
+    const double *mass_flow, *heat, *unmet; /* unmet: kg/s steam consumers, W heat ones */
+    const double *demand_mass_flow, *demand_heat;
+    /* sources */
+    char *const *source_id;
+    const double *source_mass_flow, *source_pressure, *source_temperature;
+    /* the plant, NULL when the case has none */
+    const dh_out_plant *plant;
+    void *owned[8]; /* arrays made by dh_summary_from_run; dh_summary_free frees them */
+} dh_summary;
+
+enum {
+    DH_SUMMARY_CONSUMERS = 1u << 0, /* the full per-consumer table (run -v, report) */
+};
+
+/* The view of a solved network (net, result, stats borrowed; plant may be NULL). */
+dh_status dh_summary_from_run(const dh_network *net, const char *case_name,
+                              const char *case_path, const dh_snapshot *r,
+                              const dh_solve_stats *stats, const dh_out_plant *plant,
+                              dh_summary *out, dh_error *err);
+void dh_summary_free(dh_summary *s);
+/* Prints the summary (docs/results.md, "Summary"): about 40 lines for the park. */
+void dh_summary_print(const dh_summary *s, unsigned flags, FILE *out);
 
 #endif /* DH_OUTPUT_H */

@@ -1,7 +1,8 @@
 /* out_h5.c: the HDF5 results writer (see dh_output.h, layout in docs/results.md).
  *
- * Exports dh_out_create / dh_out_append / dh_out_set_summary / dh_out_steps / dh_out_close /
- * dh_out_abort / dh_out_test_fail_after. Called by cli/cmd_run.c (and the series, transient and
+ * Exports dh_out_create / dh_out_append / dh_out_append_plant / dh_out_set_summary /
+ * dh_out_steps / dh_out_close / dh_out_abort / dh_out_test_fail_after (the plant's datasets
+ * themselves: out_plant.c). Called by cli/cmd_run.c (and the series, transient and
  * sweep drivers). Does no numerics: it copies the solver's snapshot arrays into the file.
  *
  * Crash safety: everything goes to "<path>.tmp-<pid>"; close() fsyncs it, writes the .xmf
@@ -124,6 +125,7 @@ struct dh_out {
     size_t fail_after;     /* test hook */
     bool have_summary, any_stats;
     dh_solve_stats summary, agg; /* agg: derived from the appended stats */
+    dh_h5_plant *plant;          /* /results/plant, from the first dh_out_append_plant */
 };
 
 /* ---- small HDF5 helpers (shared with the reader side through out_internal.h) -------------- */
@@ -362,6 +364,15 @@ static int write_network(dh_out *o)
                        "Pa", "minimum absolute delivery pressure (0: none)");
     r |= write_doubles(f, "/network/consumers/min_temperature", net->consumers.min_temperature,
                        nc, "K", "minimum delivery temperature (0: none)");
+    for (size_t c = 0; c < nc; c++) iv[c] = net->consumers.require_dry[c] ? 1 : 0;
+    {
+        int8_t *dry = malloc((nc ? nc : 1) * sizeof *dry);
+        for (size_t c = 0; dry && c < nc; c++) dry[c] = (int8_t)iv[c];
+        r |= dry ? write_1d(f, "/network/consumers/require_dry", H5T_STD_I8LE, H5T_NATIVE_INT8,
+                            dry, nc, "1", "1 when the steam must arrive dry (quality 1)")
+                 : -1;
+        free(dry);
+    }
 
     static const char *const stype_names[] = {"fixed_pressure", "fixed_flow"};
     r |= write_strings(f, "/network/sources/id", net->sources.id, ns, "source id");
@@ -437,7 +448,7 @@ static int create_results(dh_out *o)
     hid_t g = H5Gopen2(o->file, "/results/sources", H5P_DEFAULT);
     if (g >= 0) {
         dh_h5_attr_str(g, "description",
-                       "network sources (plant headers); the plant model's units will go to "
+                       "network sources (plant headers); the plant model's units are in "
                        "/results/plant");
         H5Gclose(g);
     }
@@ -489,6 +500,7 @@ static void iso8601_now(char *buf, size_t size)
 static void out_free(dh_out *o)
 {
     if (!o) return;
+    dh_h5_plant_close(&o->plant);
     for (size_t i = 0; i < N_FIELDS; i++) {
         if (o->dset[i] > 0) H5Dclose(o->dset[i]);
         free(o->buf[i]);
@@ -632,6 +644,19 @@ dh_status dh_out_append(dh_out *o, const dh_snapshot *s, const dh_solve_stats *s
     return DH_OK;
 }
 
+dh_status dh_out_append_plant(dh_out *o, const dh_out_plant *p, dh_error *err)
+{
+    if (!o->appended)
+        return dh_error_set(err, DH_ERR_INTERNAL, NULL, NULL,
+                            "dh_out_append_plant before the time step's dh_out_append");
+    dh_h5_quiet();
+    if (!o->plant) {
+        dh_status st = dh_h5_plant_create(o->file, p, o->n_of[T_CONSUMERS], o->B, &o->plant, err);
+        if (st) return st;
+    }
+    return dh_h5_plant_write(o->plant, o->appended - 1, p, err);
+}
+
 dh_status dh_out_set_summary(dh_out *o, const dh_solve_stats *stats, dh_error *err)
 {
     (void)err;
@@ -701,6 +726,7 @@ dh_status dh_out_close(dh_out **po, dh_error *err)
         if (o->dset[i] > 0) H5Dclose(o->dset[i]), o->dset[i] = H5I_INVALID_HID;
     for (size_t i = 0; i < N_SCAL; i++)
         if (o->sdset[i] > 0) H5Dclose(o->sdset[i]), o->sdset[i] = H5I_INVALID_HID;
+    dh_h5_plant_close(&o->plant);
     if (!st && H5Fclose(o->file) < 0)
         st = dh_error_set(err, DH_ERR_IO, NULL, NULL, "%s: cannot close file", o->tmp_path);
     o->file = H5I_INVALID_HID;
@@ -737,6 +763,7 @@ void dh_out_abort(dh_out **po)
         if (o->dset[i] > 0) H5Dclose(o->dset[i]), o->dset[i] = H5I_INVALID_HID;
     for (size_t i = 0; i < N_SCAL; i++)
         if (o->sdset[i] > 0) H5Dclose(o->sdset[i]), o->sdset[i] = H5I_INVALID_HID;
+    dh_h5_plant_close(&o->plant);
     if (o->file > 0) H5Fclose(o->file);
     o->file = H5I_INVALID_HID;
     unlink(o->tmp_path);

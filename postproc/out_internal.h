@@ -44,4 +44,22 @@ size_t dh_h5_chunk_cols(hid_t file, const char *path);
 char *dh_h5_attr_get_str(hid_t obj, const char *path, const char *name);
 double dh_h5_attr_get_num(hid_t obj, const char *path, const char *name);
 
+/* ---- the plant (out_plant.c) ---- */
+struct dh_out_plant;
+typedef struct dh_h5_plant dh_h5_plant;
+/* Creates /network/plant (unit tables of p) and the extendible /results/plant datasets with
+ * chunks of chunk_rows time steps; n_consumers for the N-1 per-consumer dataset. */
+dh_status dh_h5_plant_create(hid_t file, const struct dh_out_plant *p, size_t n_consumers,
+                             size_t chunk_rows, dh_h5_plant **out, dh_error *err);
+/* Writes time step `row` (extends every dataset to row + 1 rows). */
+dh_status dh_h5_plant_write(dh_h5_plant *w, size_t row, const struct dh_out_plant *p,
+                            dh_error *err);
+void dh_h5_plant_close(dh_h5_plant **w);
+/* Reads time step `step` into p; n1_unmet (nc values, may be NULL) receives the N-1
+ * per-consumer unmet demand and p->n1_consumer_unmet points at it when any is finite.
+ * Returns 1 read, 0 the file has no plant, -1 some dataset missing or unreadable (the rest
+ * is filled, the missing ones stay 0). */
+int dh_h5_plant_read(hid_t file, size_t step, struct dh_out_plant *p, double *n1_unmet,
+                     size_t nc);
+
 #endif

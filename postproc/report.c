@@ -1,7 +1,8 @@
-/* report.c: the text summary and the CSV export of a results file (`dhsim report`, and the
- * summary at the end of `dhsim run`). Exports dh_report_print and dh_report_csv. Reads only the
- * file (out_read.c helpers), never the case or the solver. Display units are the engineers'
- * (MPa absolute, degC, kPa, kW, t/h), always labelled; the file itself is SI.
+/* report.c: `dhsim report`: the text summary of a results file (summary.c, the same text as
+ * at the end of `dhsim run`, with every consumer) and the CSV export. Exports dh_report_print
+ * and dh_report_csv. Reads only the file (out_read.c and out_plant.c readers), never the case
+ * or the solver. Display units are the engineers' (MPa absolute, degC, kPa, kW, t/h), always
+ * labelled; the file itself is SI.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -9,8 +10,6 @@
 
 #include "dh_output.h"
 #include "out_internal.h"
-
-#define T0 273.15 /* K at 0 degC */
 
 typedef struct rp_file {
     hid_t f;
@@ -68,40 +67,6 @@ static double *rp_row(const rp_file *r, const char *group, const char *name, siz
     return v;
 }
 
-static double sum_finite(const double *v, size_t n)
-{
-    double s = 0;
-    for (size_t i = 0; i < n; i++)
-        if (isfinite(v[i])) s += v[i];
-    return s;
-}
-
-/* Index of the min (sign -1) or max (sign +1) finite value, or SIZE_MAX. */
-static size_t arg_ext(const double *v, size_t n, int sign)
-{
-    size_t best = SIZE_MAX;
-    for (size_t i = 0; i < n; i++)
-        if (isfinite(v[i]) && (best == SIZE_MAX || sign * (v[i] - v[best]) > 0)) best = i;
-    return best;
-}
-
-typedef struct cons_row {
-    size_t i;
-    double margin, pressure;
-} cons_row;
-
-/* Worst first: smallest pressure margin; consumers without a minimum after those with one,
- * by delivery pressure. */
-static int cmp_cons(const void *a, const void *b)
-{
-    const cons_row *x = a, *y = b;
-    int fx = isfinite(x->margin), fy = isfinite(y->margin);
-    if (fx != fy) return fy - fx;
-    double dx = fx ? x->margin : x->pressure, dy = fy ? y->margin : y->pressure;
-    if (!isfinite(dx) || !isfinite(dy)) return isfinite(dy) - isfinite(dx);
-    return (dx > dy) - (dx < dy);
-}
-
 /* Shortest text that reads back as the same double (%.15g, else %.16g, else %.17g). */
 static void put_double(FILE *out, double v)
 {
@@ -113,11 +78,17 @@ static void put_double(FILE *out, double v)
     fputs(buf, out);
 }
 
-static const char *kind_word(const rp_file *r, size_t l)
+/* The summary's view of step r->step, from the file; arrays owned by the caller's `keep`. */
+typedef struct rp_arrays {
+    double *v[24];
+    int *kind, *type, *dry;
+    double *n1;
+} rp_arrays;
+
+static void rp_arrays_free(rp_arrays *a)
 {
-    static const char *const k[] = {"pipe", "valve", "pump"};
-    int v = r->link_kind[l];
-    return v >= 0 && v < 3 ? k[v] : "link";
+    for (size_t i = 0; i < sizeof a->v / sizeof a->v[0]; i++) free(a->v[i]);
+    free(a->kind), free(a->type), free(a->dry), free(a->n1);
 }
 
 dh_status dh_report_print(const char *h5_path, size_t step, FILE *out, dh_error *err)
@@ -133,134 +104,102 @@ dh_status dh_report_print(const char *h5_path, size_t step, FILE *out, dh_error 
     char *sha = dh_h5_attr_get_str(r.f, "/", "case_sha256");
     char *study = dh_h5_attr_get_str(r.f, "/", "study");
     char *created = dh_h5_attr_get_str(r.f, "/", "created");
-    fprintf(out, "dhsim results %s\n", h5_path);
-    fprintf(out, "  case       %s%s%s%s  sha256 %.16s...\n", cfile ? cfile : "?",
-            cname && *cname ? " (" : "", cname && *cname ? cname : "",
-            cname && *cname ? ")" : "", sha ? sha : "?");
-    fprintf(out, "  written    by dhsim %s at %s\n", ver ? ver : "?", created ? created : "?");
-    free(ver), free(cfile), free(cname), free(sha), free(created);
-    size_t npipe = 0, nvalve = 0, npump = 0;
-    for (size_t l = 0; l < r.nl; l++)
-        r.link_kind[l] == 0 ? npipe++ : r.link_kind[l] == 1 ? nvalve++ : npump++;
-    fprintf(out, "  network    %zu nodes, %zu links (%zu pipes, %zu valves, %zu pumps), "
-                 "%zu consumers, %zu sources\n",
-            r.nn, r.nl, npipe, nvalve, npump, r.nc, r.ns);
+    fprintf(out, "dhsim results %s: case sha256 %.16s..., written by dhsim %s at %s\n", h5_path,
+            sha ? sha : "?", ver ? ver : "?", created ? created : "?");
+    free(ver), free(sha), free(created);
     if (!r.nt) {
-        fprintf(out, "  study      %s: no time steps written\n", study ? study : "?");
-        free(study);
+        fprintf(out, "study %s: no time steps written\n", study ? study : "?");
+        free(study), free(cfile), free(cname);
         rp_close(&r);
         return DH_OK;
     }
-    fprintf(out, "  study      %s, %zu time step%s; shown: step %zu, t = %g s (%.4g h)\n",
+    fprintf(out, "study %s, %zu time step%s; shown: step %zu, t = %g s (%.4g h)\n",
             study ? study : "?", r.nt, r.nt == 1 ? "" : "s", r.step, r.time[r.step],
             r.time[r.step] / 3600.0);
     free(study);
 
-    double *p = rp_row(&r, "nodes", "pressure", r.nn);
-    double *dp = rp_row(&r, "links", "pressure_drop", r.nl);
-    double *ql = rp_row(&r, "links", "heat_loss", r.nl);
-    double *cd = rp_row(&r, "links", "condensate", r.nl);
-    double *vel = rp_row(&r, "links", "velocity", r.nl);
-    if (!p || !dp || !ql || !cd || !vel) {
-        free(p), free(dp), free(ql), free(cd), free(vel);
+    rp_arrays a = {0};
+    size_t n, k = 0;
+    dh_summary s = {0};
+    s.case_name = cname, s.case_path = cfile;
+    s.n_nodes = r.nn, s.n_links = r.nl, s.n_consumers = r.nc, s.n_sources = r.ns;
+    s.link_id = r.link_id, s.consumer_id = r.cons_id, s.consumer_group = r.cons_group;
+    s.source_id = r.src_id;
+    a.kind = r.link_kind, r.link_kind = NULL; /* the summary takes the file's kinds */
+    s.link_kind = a.kind;
+#define ROW(field, group, name, cnt) (s.field = a.v[k++] = rp_row(&r, group, name, cnt))
+    s.node_id = r.node_id;
+    ROW(node_pressure, "nodes", "pressure", r.nn);
+    ROW(link_pressure_drop, "links", "pressure_drop", r.nl);
+    ROW(link_heat_loss, "links", "heat_loss", r.nl);
+    ROW(link_condensate, "links", "condensate", r.nl);
+    ROW(pressure, "consumers", "pressure", r.nc);
+    ROW(temperature, "consumers", "temperature", r.nc);
+    ROW(margin, "consumers", "pressure_margin", r.nc);
+    ROW(mass_flow, "consumers", "mass_flow", r.nc);
+    ROW(heat, "consumers", "heat", r.nc);
+    ROW(source_mass_flow, "sources", "mass_flow", r.ns);
+    ROW(source_pressure, "sources", "pressure", r.ns);
+    ROW(source_temperature, "sources", "temperature", r.ns);
+#undef ROW
+    double *uh = a.v[k++] = rp_row(&r, "consumers", "unmet_heat", r.nc);
+    double *um = a.v[k++] = rp_row(&r, "consumers", "unmet_mass_flow", r.nc);
+    double *xq = a.v[k++] = rp_row(&r, "nodes", "quality", r.nn);
+    double *unmet = a.v[k++] = malloc((r.nc ? r.nc : 1) * sizeof *unmet);
+    double *qc = a.v[k++] = malloc((r.nc ? r.nc : 1) * sizeof *qc);
+    double *pmin = a.v[k++] = dh_h5_read_doubles(r.f, "/network/consumers/min_pressure", &n);
+    double *tmin = a.v[k++] = dh_h5_read_doubles(r.f, "/network/consumers/min_temperature", &n);
+    double *dmf = a.v[k++] = dh_h5_read_doubles(r.f, "/network/consumers/demand_mass_flow", &n);
+    double *dq = a.v[k++] = dh_h5_read_doubles(r.f, "/network/consumers/demand_heat", &n);
+    int *cnode = dh_h5_read_ints(r.f, "/network/consumers/node", &n);
+    a.type = r.cons_type, r.cons_type = NULL;
+    a.dry = dh_h5_read_ints(r.f, "/network/consumers/require_dry", &n); /* older files: none */
+    bool ok = a.kind && a.type && unmet && qc && cnode && ((pmin && tmin && dmf && dq) || !r.nc);
+    for (size_t i = 0; i < 14; i++) ok = ok && a.v[i]; /* rp_row: NULL only without memory */
+    if (!ok) {
+        free(cnode), rp_arrays_free(&a), free(cname), free(cfile);
         rp_close(&r);
-        return dh_error_set(err, DH_ERR_NOMEM, NULL, NULL, "out of memory");
+        return dh_error_set(err, DH_ERR_INPUT, NULL, NULL,
+                            "%s: incomplete results file (see docs/results.md)", h5_path);
     }
-    size_t pmin = arg_ext(p, r.nn, -1), pmax = arg_ext(p, r.nn, +1);
-    if (pmin != SIZE_MAX)
-        fprintf(out, "\n  node pressure    min %.4f MPa(a) at node %s, max %.4f MPa(a) at node %s\n",
-                p[pmin] / 1e6, r.node_id[pmin], p[pmax] / 1e6, r.node_id[pmax]);
-    double *adp = malloc((r.nl ? r.nl : 1) * sizeof *adp);
-    for (size_t l = 0; adp && l < r.nl; l++) adp[l] = fabs(dp[l]);
-    size_t dmax = adp ? arg_ext(adp, r.nl, +1) : SIZE_MAX;
-    free(adp);
-    if (dmax != SIZE_MAX)
-        fprintf(out, "  largest drop     %.2f kPa in %s %s\n", dp[dmax] / 1e3, kind_word(&r, dmax),
-                r.link_id[dmax]);
-    size_t vmax = arg_ext(vel, r.nl, +1);
-    if (vmax != SIZE_MAX)
-        fprintf(out, "  fastest          %.2f m/s in %s %s\n", vel[vmax], kind_word(&r, vmax),
-                r.link_id[vmax]);
-    size_t qmax = arg_ext(ql, r.nl, +1);
-    fprintf(out, "  heat loss        %.2f kW in total", sum_finite(ql, r.nl) / 1e3);
-    if (qmax != SIZE_MAX)
-        fprintf(out, ", largest %.2f kW in %s %s", ql[qmax] / 1e3, kind_word(&r, qmax),
-                r.link_id[qmax]);
-    size_t cmax = arg_ext(cd, r.nl, +1);
-    fprintf(out, "\n  condensate       %.4f kg/s (%.3f t/h) in total", sum_finite(cd, r.nl),
-            sum_finite(cd, r.nl) * 3.6);
-    if (cmax != SIZE_MAX && cd[cmax] > 0)
-        fprintf(out, ", largest %.4f kg/s in %s %s", cd[cmax], kind_word(&r, cmax),
-                r.link_id[cmax]);
-    fputc('\n', out);
-    free(p), free(dp), free(ql), free(cd), free(vel);
-
-    if (r.ns) {
-        double *m = rp_row(&r, "sources", "mass_flow", r.ns);
-        double *q = rp_row(&r, "sources", "heat", r.ns);
-        double *sp = rp_row(&r, "sources", "pressure", r.ns);
-        double *st_ = rp_row(&r, "sources", "temperature", r.ns);
-        fprintf(out, "\n  sources          %-16s %10s %8s %10s %10s\n", "id", "flow kg/s", "t/h",
-                "heat MW", "p MPa(a)");
-        for (size_t s = 0; m && q && sp && st_ && s < r.ns; s++)
-            fprintf(out, "                   %-16s %10.3f %8.2f %10.3f %10.4f  %.1f degC\n",
-                    r.src_id[s], m[s], m[s] * 3.6, q[s] / 1e6, sp[s] / 1e6, st_[s] - T0);
-        free(m), free(q), free(sp), free(st_);
+    for (size_t c = 0; c < r.nc; c++) {
+        unmet[c] = a.type[c] == DH_CONSUMER_STEAM ? um[c] : uh[c];
+        qc[c] = xq && cnode[c] >= 0 && (size_t)cnode[c] < r.nn ? xq[cnode[c]] : NAN;
     }
-
-    if (r.nc) {
-        double *cp = rp_row(&r, "consumers", "pressure", r.nc);
-        double *ct = rp_row(&r, "consumers", "temperature", r.nc);
-        double *mg = rp_row(&r, "consumers", "pressure_margin", r.nc);
-        double *cm = rp_row(&r, "consumers", "mass_flow", r.nc);
-        double *ch = rp_row(&r, "consumers", "heat", r.nc);
-        double *uh = rp_row(&r, "consumers", "unmet_heat", r.nc);
-        double *um = rp_row(&r, "consumers", "unmet_mass_flow", r.nc);
-        cons_row *rows = malloc(r.nc * sizeof *rows);
-        if (cp && ct && mg && cm && ch && uh && um && rows) {
-            for (size_t c = 0; c < r.nc; c++) rows[c] = (cons_row){c, mg[c], cp[c]};
-            qsort(rows, r.nc, sizeof *rows, cmp_cons);
-            fprintf(out, "\n  consumers, worst supplied first:\n");
-            fprintf(out, "    %-16s %-12s %10s %8s %11s %10s %9s %s\n", "id", "group",
-                    "p MPa(a)", "T degC", "margin kPa", "flow kg/s", "heat kW", "unmet");
-            for (size_t k = 0; k < r.nc; k++) {
-                size_t c = rows[k].i;
-                char unmet[48] = "-";
-                if (isfinite(uh[c]) && uh[c] > 0) snprintf(unmet, sizeof unmet, "%.1f kW", uh[c] / 1e3);
-                if (isfinite(um[c]) && um[c] > 0)
-                    snprintf(unmet, sizeof unmet, "%.3f kg/s", um[c]);
-                char margin[24] = "-";
-                if (isfinite(mg[c])) snprintf(margin, sizeof margin, "%.1f", mg[c] / 1e3);
-                fprintf(out, "    %-16s %-12s %10.4f %8.1f %11s %10.3f %9.1f %s%s\n",
-                        r.cons_id[c], r.cons_group && r.cons_group[c][0] ? r.cons_group[c] : "-",
-                        cp[c] / 1e6, ct[c] - T0, margin, cm[c], ch[c] / 1e3, unmet,
-                        isfinite(mg[c]) && mg[c] < 0 ? "  BELOW MINIMUM" : "");
-            }
-        }
-        free(cp), free(ct), free(mg), free(cm), free(ch), free(uh), free(um), free(rows);
-    }
+    free(cnode);
+    s.consumer_type = a.type, s.require_dry = a.dry, s.quality = qc, s.unmet = unmet;
+    s.min_pressure = pmin, s.min_temperature = tmin;
+    s.demand_mass_flow = dmf, s.demand_heat = dq;
 
     const char *sg = "/results/summary";
     if (H5Lexists(r.f, sg, H5P_DEFAULT) > 0 &&
         H5Aexists_by_name(r.f, sg, "converged", H5P_DEFAULT) > 0) {
-        double conv = dh_h5_attr_get_num(r.f, sg, "converged");
-        fprintf(out,
-                "\n  solver           %s, %.0f iterations, residual %.3g, mass balance %.3g, "
-                "energy balance %.3g, %.3f s\n",
-                conv == 1 ? "converged" : "NOT CONVERGED", dh_h5_attr_get_num(r.f, sg, "iterations"),
-                dh_h5_attr_get_num(r.f, sg, "residual_norm"),
-                dh_h5_attr_get_num(r.f, sg, "mass_balance"),
-                dh_h5_attr_get_num(r.f, sg, "energy_balance"),
-                dh_h5_attr_get_num(r.f, sg, "seconds"));
+        s.have_stats = true;
+        s.stats.converged = dh_h5_attr_get_num(r.f, sg, "converged") == 1;
+        s.stats.iterations = (int)dh_h5_attr_get_num(r.f, sg, "iterations");
+        s.stats.residual_norm = dh_h5_attr_get_num(r.f, sg, "residual_norm");
+        s.stats.mass_balance_rel = dh_h5_attr_get_num(r.f, sg, "mass_balance");
+        s.stats.energy_balance_rel = dh_h5_attr_get_num(r.f, sg, "energy_balance");
+        s.stats.seconds = dh_h5_attr_get_num(r.f, sg, "seconds");
+        s.stats.worst_residual = dh_h5_attr_get_num(r.f, sg, "worst_residual");
         char *wc = dh_h5_attr_get_str(r.f, sg, "worst_component");
         char *we = dh_h5_attr_get_str(r.f, sg, "worst_equation");
-        if (conv != 1 && wc && *wc)
-            fprintf(out, "                   worst residual: %s of %s (%.3g)\n", we ? we : "?", wc,
-                    dh_h5_attr_get_num(r.f, sg, "worst_residual"));
+        snprintf(s.stats.worst_component, sizeof s.stats.worst_component, "%s", wc ? wc : "");
+        snprintf(s.stats.worst_equation, sizeof s.stats.worst_equation, "%s", we ? we : "");
         free(wc), free(we);
     }
+    dh_out_plant plant;
+    a.n1 = malloc((r.nc ? r.nc : 1) * sizeof *a.n1);
+    int pr = a.n1 ? dh_h5_plant_read(r.f, r.step, &plant, a.n1, r.nc) : 0;
+    if (pr != 0) s.plant = &plant;
+    if (pr < 0)
+        fprintf(out, "note: %s: /results/plant is incomplete; missing values print as 0\n",
+                h5_path);
+    dh_summary_print(&s, DH_SUMMARY_CONSUMERS, out);
+    rp_arrays_free(&a);
+    free(cname), free(cfile);
     rp_close(&r);
-    return st;
+    return DH_OK;
 }
 
 dh_status dh_report_csv(const char *h5_path, const char *name, FILE *out, dh_error *err)

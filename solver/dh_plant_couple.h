@@ -63,6 +63,8 @@ typedef struct dh_plant_coupling {
     double demand;          /* kg/s, header flow the network draws at the set pressure */
     dh_plant_result plant;  /* dispatch of what is delivered (demand, or capacity when short) */
     bool flow_limited;      /* the plant could not deliver the demand: final state flow-limited */
+    unsigned demand_binding;/* DH_LIMIT_* bits that cap the plant at the set pressure (the first
+                               dispatch, of the demand); 0 when it delivers the demand */
     double header_pressure; /* Pa, at the header in the final state */
     double header_flow;     /* kg/s, network side, final state */
     double unmet_steam;     /* kg/s, steam consumers' unmet demand, final state */
@@ -86,6 +88,8 @@ typedef struct dh_plant_coupling {
     double n1_header_flow;  /* kg/s delivered with the boiler out (capacity at that pressure) */
     double n1_unmet_steam;  /* kg/s */
     double n1_unmet_heat;   /* W */
+    unsigned n1_limits;     /* DH_LIMIT_* bits binding or at their bound in the N-1 dispatch
+                               of the flow-limited state (0 unless n1_converged) */
     dh_solve_stats n1_stats;
 } dh_plant_coupling;
 

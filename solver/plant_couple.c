@@ -227,6 +227,7 @@ dh_status dh_network_with_source(const dh_network *net, size_t source, const dh_
         s.return_node = C->return_node[c] != DH_NONE ? N->id[C->return_node[c]] : NULL;
         s.type = C->type[c];
         s.demand_mass_flow = C->demand_mass_flow[c];
+        s.demand_volume_flow = C->demand_volume_flow[c];
         s.demand_heat = C->demand_heat[c];
         s.supply_temperature = C->supply_temperature[c];
         s.return_temperature = C->return_temperature[c];
@@ -421,6 +422,7 @@ dh_status dh_plant_couple(const dh_network *net, const dh_study *study,
     if ((st = dispatch_at(plant, opt, p_set, T_set, fmax(out->demand, 0), &out->plant, err)))
         return st;
     const dh_plant_result first = out->plant;
+    out->demand_binding = first.binding;
     out->header_pressure = p_set;
 
     /* 2. short: the header becomes flow-limited at what the plant can deliver */
@@ -465,6 +467,7 @@ dh_status dh_plant_couple(const dh_network *net, const dh_study *study,
             }
             if (st != DH_OK) return st;
             out->n1_converged = true;
+            out->n1_limits = r1.binding | r1.active;
             out->n1_header_flow = n1_result->source_mass_flow[source];
             unmet_sums(net, n1_result, &out->n1_unmet_steam, &out->n1_unmet_heat);
         }

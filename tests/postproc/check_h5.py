@@ -6,7 +6,10 @@ Writes the sample network's results for 3 time steps (sample_net.h) and checks e
 docs/results.md: presence, shape, dtype kind, `units` and `description` attributes, values (the
 writer copies the solver's arrays, so values are compared exactly with the formula of
 sample_net.c), root attributes, the summary group. With DHSIM, also `dhsim report` and
-`dhsim report --csv`. Exit 0 pass, 1 fail, 77 skip (no h5py).
+`dhsim report --csv`. Then the same with the sample plant (sample_writer --plant,
+sample_plant_fill in sample_net.c): every /results/plant and /network/plant dataset of
+docs/results.md with its shape, units, description and values, and the plant part of the report.
+Exit 0 pass, 1 fail, 77 skip (no h5py).
 """
 import math
 import os
@@ -101,6 +104,93 @@ def check_attrs(ds, units):
     check(isinstance(d, str) and len(d) > 3, f"{ds.name}: description missing")
 
 
+# /results/plant (docs/results.md): path -> (units, kind); kind: B boiler, U turbine, P prds,
+# S scalar [time], C consumer, X string [time]
+PLANT = {
+    "boilers/in_service": ("1", "B"), "boilers/load": ("1", "B"),
+    "boilers/steam_flow": ("kg/s", "B"), "boilers/fuel_flow": ("kg/s", "B"),
+    "boilers/efficiency": ("1", "B"),
+    "turbines/in_service": ("1", "U"), "turbines/electric_power": ("W", "U"),
+    "turbines/extraction_flow": ("kg/s", "U"), "turbines/condensing_flow": ("kg/s", "U"),
+    "turbines/throttle_flow": ("kg/s", "U"), "turbines/extraction_pressure": ("Pa", "U"),
+    "prds/flow": ("kg/s", "P"), "prds/inlet_flow": ("kg/s", "P"), "prds/spray_flow": ("kg/s", "P"),
+    "extraction_spray_flow": ("kg/s", "S"), "main_steam_flow": ("kg/s", "S"),
+    "header/demand": ("kg/s", "S"), "header/flow": ("kg/s", "S"), "header/pressure": ("Pa", "S"),
+    "header/temperature": ("K", "S"), "header/set_pressure": ("Pa", "S"),
+    "header/flow_limited": ("1", "S"), "header/shortfall": ("kg/s", "S"),
+    "unmet_mass_flow": ("kg/s", "S"), "unmet_heat": ("W", "S"),
+    "electric_power": ("W", "S"), "fuel_flow": ("kg/s", "S"), "fuel_heat": ("W", "S"),
+    "heat_supplied": ("W", "S"), "efficiency": ("1", "S"), "heat_to_power": ("1", "S"),
+    "capacity": ("kg/s", "S"), "reserve": ("kg/s", "S"), "binding": ("", "X"),
+    "mass_balance": ("kg/s", "S"), "energy_balance": ("W", "S"), "network_solves": ("1", "S"),
+    "n1/verdict": ("1", "S"), "n1/boiler": ("1", "S"), "n1/capacity": ("kg/s", "S"),
+    "n1/margin": ("kg/s", "S"), "n1/shortfall": ("kg/s", "S"), "n1/solved": ("1", "S"),
+    "n1/header_pressure": ("Pa", "S"), "n1/header_flow": ("kg/s", "S"),
+    "n1/unmet_mass_flow": ("kg/s", "S"), "n1/unmet_heat": ("W", "S"), "n1/limits": ("", "X"),
+    "n1/consumer_unmet": ("kg/s or W", "C"),
+}
+
+
+def check_plant(writer, dhsim, tmp):
+    out = os.path.join(tmp, "plant.h5")
+    subprocess.run([writer, "--plant", out, str(T)], check=True)
+    k = np.arange(T)
+    shape = {"B": (T, 2), "U": (T, 1), "P": (T, 1), "S": (T,), "C": (T, C), "X": (T,)}
+    with h5py.File(out, "r") as f:
+        for name, (units, kind) in PLANT.items():
+            path = "/results/plant/" + name
+            check(path in f, f"{path} missing")
+            if path not in f:
+                continue
+            ds = f[path]
+            check(ds.shape == shape[kind], f"{path}: shape {ds.shape} != {shape[kind]}")
+            check(ds.maxshape[0] is None, f"{path}: time axis not extendible")
+            check_attrs(ds, units)
+        listed = set()
+        f["/results/plant"].visititems(
+            lambda n, o: listed.add(n) if isinstance(o, h5py.Dataset) else None)
+        check(listed == set(PLANT), f"undocumented plant datasets {listed - set(PLANT)}")
+        g = f["/results/plant"]
+        # values of sample_plant_fill (exact: the writer copies them)
+        check(np.array_equal(g["boilers/steam_flow"][()],
+                             np.stack([20.0 + k, 21.0 + k], axis=1)), "boilers/steam_flow")
+        check(np.array_equal(g["turbines/throttle_flow"][()][:, 0], 30.0 + k), "throttle_flow")
+        check(np.array_equal(g["prds/inlet_flow"][()][:, 0], 11.0 + k), "prds/inlet_flow")
+        check(np.array_equal(g["n1/verdict"][()], [1, 0, 0]), f"n1/verdict {g['n1/verdict'][()]}")
+        check(np.isnan(g["n1/header_flow"][0]) and g["n1/header_flow"][2] == 38.0, "n1/header_flow")
+        cu = g["n1/consumer_unmet"][()]
+        check(np.all(np.isnan(cu[0])) and np.array_equal(cu[2], [5.0, 2.0e5]),
+              f"n1/consumer_unmet {cu}")
+        check(list(g["binding"].asstr()[()]) == ["", "boiler capacity, PRDS capacity"] * 1 +
+              ["boiler capacity, PRDS capacity"], f"binding {g['binding'][()]}")
+        check(list(f["/network/plant/boilers/id"].asstr()[()]) == ["B1", "B2"], "boiler ids")
+        check(list(f["/network/plant/turbines/id"].asstr()[()]) == ["T1"], "turbine ids")
+        check(f["/network/plant"].attrs.get("header_source") == "SRC", "header_source")
+        for name in ["boilers/rated_flow", "boilers/min_load", "turbines/max_power",
+                     "turbines/max_extraction", "prds/capacity", "prds/id"]:
+            check("/network/plant/" + name in f and
+                  "units" in f["/network/plant/" + name].attrs, f"/network/plant/{name}")
+        # physical identity the e2e test also checks on the park: main steam closes
+        ms = g["boilers/steam_flow"][()].sum(axis=1)
+        check(np.allclose(ms, g["turbines/throttle_flow"][()].sum(axis=1) +
+                          g["prds/inlet_flow"][()][:, 0], rtol=1e-12, atol=0), "main steam")
+    if dhsim:
+        r = subprocess.run([dhsim, "report", out], capture_output=True, text=True)
+        check(r.returncode == 0, f"dhsim report (plant) exit {r.returncode}: {r.stderr}")
+        t = r.stdout
+        # step 2: boilers 22 and 23 kg/s = 79.2 and 82.8 t/h; N-1: demand 41.5 kg/s (149.4
+        # t/h), capacity 38 kg/s (136.8 t/h), short by 12.6 t/h; K1 short 5 kg/s = 18 t/h
+        for want in ["plant sample-chp -> header SRC", "boiler   B1       79.2 t/h",
+                     "boiler   B2       82.8 t/h", "turbine  T1      15.20 MW",
+                     "N-1      FAILS with B2 out: capacity 136.8 t/h at the set point, "
+                     "short by 12.6 t/h", "K1 18.00 t/h, K2 0.20 MW"]:
+            check(want in t, f"report (plant): no {want!r}")
+        r = subprocess.run([dhsim, "report", out, "--step", "0"], capture_output=True, text=True)
+        # step 0: demand 37.5 kg/s, capacity 38: margin 0.5 kg/s = 1.8 t/h
+        check("N-1      HOLDS with B2 out: capacity 136.8 t/h, margin 1.8 t/h" in r.stdout,
+              f"report --step 0: N-1 line\n{r.stdout}")
+
+
 def main():
     writer = sys.argv[1]
     dhsim = sys.argv[2] if len(sys.argv) > 2 else None
@@ -170,7 +260,10 @@ def main():
         if dhsim:
             r = subprocess.run([dhsim, "report", out], capture_output=True, text=True)
             check(r.returncode == 0, f"dhsim report exit {r.returncode}: {r.stderr}")
-            check("min 1.2000 MPa(a) at node S" in r.stdout, "report: min pressure line")
+            # consumer pressure at step 2: 0.9 MPa x 1.2 (sample_net.c)
+            check("minimum delivery pressure  1.0800 MPa abs at consumer K1" in r.stdout,
+                  "report: min delivery pressure line")
+            check("plant " not in r.stdout, "report: a plant section without a plant")
             # consumers worst first: K1 has a margin, K2 has none -> K1 first
             lines = [ln.split()[0] for ln in r.stdout.splitlines() if ln.strip().startswith("K")]
             check(lines == ["K1", "K2"], f"report consumer order {lines}")
@@ -201,6 +294,7 @@ def main():
             r = subprocess.run([dhsim, "report", os.path.join(tmp, "missing.h5")],
                                capture_output=True, text=True)
             check(r.returncode == 2 and "missing.h5" in r.stderr, "missing file message")
+        check_plant(writer, dhsim, tmp)
     print("FAILED" if failures else "ok", f"({len(failures)} failures)")
     return 1 if failures else 0
 

@@ -1,8 +1,10 @@
 /* sample_net.c: see sample_net.h. */
 #include "sample_net.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* scale per snapshot array, in dh_snapshot order; check_h5.py has the same table */
 static const double scale[19] = {
@@ -81,4 +83,68 @@ void sample_fill(dh_snapshot *s, size_t k)
     for (int f = 0; f < 19; f++)
         for (size_t i = 0; i < n[f]; i++) arrays[f][i] = sample_value(f, k, i);
     s->time = 3600.0 * (double)k;
+}
+
+void sample_plant_fill(dh_out_plant *p, size_t k)
+{
+    memset(p, 0, sizeof *p);
+    snprintf(p->id, sizeof p->id, "sample-chp");
+    snprintf(p->header_source, sizeof p->header_source, "SRC");
+    p->n_boilers = 2, p->n_turbines = 1;
+    double kk = (double)k;
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(p->boiler_id[i], DH_OUT_PLANT_ID, "B%zu", i + 1);
+        p->boiler_rated_flow[i] = 36.0;
+        p->boiler_min_load[i] = 0.35;
+        p->boiler_in_service[i] = 1;
+        p->boiler_steam_flow[i] = 20.0 + (double)i + kk; /* kg/s */
+        p->boiler_load[i] = p->boiler_steam_flow[i] / 36.0;
+        p->boiler_fuel_flow[i] = 3.0 + 0.1 * (double)i + 0.1 * kk;
+        p->boiler_efficiency[i] = 0.89;
+    }
+    snprintf(p->turbine_id[0], DH_OUT_PLANT_ID, "T1");
+    p->turbine_max_power[0] = 24e6;
+    p->turbine_max_extraction[0] = 36.0;
+    p->turbine_in_service[0] = 1;
+    p->turbine_throttle[0] = 30.0 + kk;
+    p->turbine_extraction[0] = 25.0 + kk;
+    p->turbine_condensing[0] = 5.0;
+    p->turbine_power[0] = 15e6 + 1e5 * kk;
+    p->turbine_extraction_pressure[0] = 1.0e6;
+    snprintf(p->prds_id, sizeof p->prds_id, "PRDS1");
+    p->prds_capacity = 36.0;
+    p->prds_inlet_flow = 11.0 + kk;                 /* boilers 41 + 2k = throttle + PRDS inlet */
+    p->prds_spray_flow = 1.5;
+    p->prds_flow = p->prds_inlet_flow + p->prds_spray_flow;
+    p->main_steam_flow = 41.0 + 2 * kk;
+    p->header_demand = p->header_flow = p->turbine_extraction[0] + p->prds_flow;
+    p->header_pressure = p->header_set_pressure = 1.0e6;
+    p->header_temperature = 473.15;
+    p->electric_power = p->turbine_power[0];
+    p->fuel_flow = p->boiler_fuel_flow[0] + p->boiler_fuel_flow[1];
+    p->capacity = 80.0;
+    p->reserve = p->capacity - p->header_flow;
+    p->efficiency = 0.8;
+    /* step 0: N-1 holds; later steps: fails, binding limits and per-consumer shortfalls */
+    p->n1_boiler = 1;
+    p->n1_capacity = 38.0; /* demand 37.5 + 2k kg/s: holds at step 0, fails after */
+    p->n1_margin = p->n1_capacity - p->header_demand;
+    p->n1_verdict = p->n1_margin >= 0 ? 1 : 0;
+    p->n1_shortfall = p->n1_margin < 0 ? -p->n1_margin : 0;
+    p->n1_solved = 0;
+    p->n1_header_pressure = p->n1_header_flow = p->n1_unmet_steam = p->n1_unmet_heat = NAN;
+    if (p->n1_verdict == 0) {
+        static double unmet[SAMPLE_CONSUMERS];
+        unmet[0] = 2.5 * kk;   /* K1 steam, kg/s */
+        unmet[1] = 1.0e5 * kk; /* K2 heat, W */
+        p->n1_solved = 1;
+        p->n1_header_pressure = 0.7e6;
+        p->n1_header_flow = 38.0;
+        p->n1_unmet_steam = unmet[0];
+        p->n1_unmet_heat = unmet[1];
+        p->n1_consumer_unmet = unmet;
+        snprintf(p->n1_limits_text, sizeof p->n1_limits_text, "boiler capacity");
+        snprintf(p->binding_text, sizeof p->binding_text, "boiler capacity, PRDS capacity");
+    }
+    p->network_solves = 1 + (double)k;
 }

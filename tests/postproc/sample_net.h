@@ -12,6 +12,7 @@
 #define SAMPLE_NET_H
 
 #include "dh_network.h"
+#include "dh_output.h"
 #include "dh_results.h"
 
 #define SAMPLE_NODES 5
@@ -23,5 +24,9 @@ dh_network *sample_network(void);
 /* Fills every array of s for time step k by the formula above. */
 void sample_fill(dh_snapshot *s, size_t k);
 double sample_value(int field, size_t k, size_t i);
+/* A plant of 2 boilers (B1, B2), 1 turbine (T1) and PRDS1 for time step k (check_h5.py repeats
+ * the values): boiler steam 20 + i + k kg/s, turbine throttle 30 + k, PRDS inlet 11 + k (so the
+ * main steam closes), N-1 holds at step 0 and fails after, with per-consumer shortfalls. */
+void sample_plant_fill(dh_out_plant *p, size_t k);
 
 #endif

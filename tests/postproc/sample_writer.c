@@ -1,9 +1,11 @@
 /* sample_writer.c: writes the sample results file (sample_net.h) for the script tests.
- *   sample_writer OUT.h5 STEPS [PAUSE_MS]
+ *   sample_writer [--plant] OUT.h5 STEPS [PAUSE_MS]
+ * --plant: also /results/plant from sample_plant_fill.
  * With PAUSE_MS it prints "appended K" to stdout after each append and sleeps, so a test can
  * kill -9 it part-way (check_kill.py). Exit 0 on success, 1 on a writer error. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "dh_output.h"
@@ -11,6 +13,8 @@
 
 int main(int argc, char **argv)
 {
+    int plant = argc > 1 && !strcmp(argv[1], "--plant");
+    if (plant) argc--, argv++;
     if (argc < 3) {
         fprintf(stderr, "usage: sample_writer OUT.h5 STEPS [PAUSE_MS]\n");
         return 2;
@@ -33,6 +37,11 @@ int main(int argc, char **argv)
                              .residual_norm = 1e-10 * (double)(k + 1), .mass_balance_rel = 1e-12,
                              .energy_balance_rel = 2e-9, .seconds = 0.001};
         if (dh_out_append(o, s, &st, &err)) goto fail;
+        if (plant) {
+            dh_out_plant p;
+            sample_plant_fill(&p, k);
+            if (dh_out_append_plant(o, &p, &err)) goto fail;
+        }
         if (pause_ms) {
             printf("appended %zu\n", k + 1);
             fflush(stdout);
