@@ -1,4 +1,4 @@
-/* cmd_import.c: `dhsim import epanet NET.inp [-o CASE.yaml] [--water-consumers] [--darcy-only]`.
+/* cmd_import.c: `dhsim import epanet NET.inp [-o CASE.yaml] [--no-water-consumers] [--darcy-only]`.
  *
  * Converts an EPANET input file into a case file (network/epanet_import.c, docs/epanet.md).
  * Exit 0: the case is written (to a temporary file renamed into place, so a failed import
@@ -18,13 +18,13 @@
 static void usage(FILE *out)
 {
     fprintf(out,
-            "usage: dhsim import epanet NET.inp [-o CASE.yaml] [--water-consumers] "
+            "usage: dhsim import epanet NET.inp [-o CASE.yaml] [--no-water-consumers] "
             "[--darcy-only]\n"
             "  converts an EPANET 2.2 input file into a dhsim case (steady, base demands,\n"
             "  water at 20 degC, Swamee-Jain friction); without -o the case goes to stdout.\n"
             "  Everything not imported is listed on stderr and at the top of the case.\n"
-            "  --water-consumers  write junction demands as `type: water` consumers (a\n"
-            "                     proposed case-format extension) instead of comments\n"
+            "  --no-water-consumers  leave positive junction demands out (written as\n"
+            "                     comments; by default they are `type: water` consumers)\n"
             "  --darcy-only       refuse Hazen-Williams / Chezy-Manning networks instead of\n"
             "                     converting their coefficients to a roughness\n");
 }
@@ -53,7 +53,9 @@ int dh_cmd_import(int argc, char **argv)
             }
             out = argv[++i];
         } else if (!strcmp(a, "--water-consumers")) {
-            opt.water_consumers = true;
+            opt.water_consumers = true; /* the default since the case format has them */
+        } else if (!strcmp(a, "--no-water-consumers")) {
+            opt.water_consumers = false;
         } else if (!strcmp(a, "--darcy-only")) {
             opt.refuse_non_darcy = true;
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {

@@ -85,7 +85,7 @@ static const char *const w_laying[] = {"above_ground", "buried", NULL};
 static const char *const w_valve[] = {"pressure_reducing", "check", "throttle", NULL};
 static const char *const w_source[] = {"fixed_pressure", "fixed_flow", NULL};
 static const char *const w_medium[] = {"steam", "water", NULL};
-static const char *const w_consumer[] = {"steam", "heat", NULL};
+static const char *const w_consumer[] = {"steam", "heat", "water", NULL};
 
 enum { T_DHSIM, T_NAME, T_DESCRIPTION, T_AMBIENT, T_STUDY, T_DEFAULTS, T_NODES, T_PIPES,
        T_VALVES, T_PUMPS, T_SOURCES, T_CONSUMERS, T_SUBSTATIONS, T_PLANT, T_N };
@@ -1011,6 +1011,39 @@ static void read_source(bctx *bc, const cv_node *map, size_t index)
     }
 }
 
+/* The demand of a water consumer: a volume flow (L/s, m3/h -> *vol, m3/s) or a mass flow
+ * (kg/s, t/h -> *mass, kg/s), told apart by the unit's dimension. A CSV cell that is a bare
+ * number takes its column's unit. Reports at the value and returns false when it is neither,
+ * or negative. */
+static bool parse_water_demand(rec *r, size_t i, const cv_node *n, double *vol, double *mass)
+{
+    case_ctx *ctx = r->ctx;
+    static const dh_quantity q[2] = {DH_Q_VOLUME_FLOW, DH_Q_MASS_FLOW};
+    double bare;
+    bool cell = n->unit && bare_number(n->text, &bare);
+    for (int k = 0; k < 2; k++) {
+        dh_error e;
+        dh_error_clear(&e);
+        double si = 0;
+        dh_status st = cell ? dh_units_convert(ctx->units, bare, n->unit, q[k], ctx->p_atm, &si,
+                                               &n->pos, &e)
+                            : dh_units_parse(ctx->units, n->text, q[k], ctx->p_atm, &si, &n->pos,
+                                             &e);
+        if (st != DH_OK) continue;
+        if (!isfinite(si) || si < 0) {
+            case_error(ctx, DH_ERR_INPUT, &n->pos, rc(r, i),
+                       "'demand' must be a finite flow, not negative, got '%s'", n->text);
+            return false;
+        }
+        *(k == 0 ? vol : mass) = si;
+        return true;
+    }
+    case_error(ctx, DH_ERR_INPUT, &n->pos, rc(r, i),
+               "'demand' of a water consumer must be a volume flow (e.g. '12 L/s', '40 m3/h') "
+               "or a mass flow (e.g. '12 kg/s', '40 t/h'), got '%s'", n->text);
+    return false;
+}
+
 static void read_consumer(bctx *bc, const cv_node *map, size_t index)
 {
     char comp[DH_ERROR_COMP_MAX], def_comp[DH_ERROR_COMP_MAX];
@@ -1031,10 +1064,13 @@ static void read_consumer(bctx *bc, const cv_node *map, size_t index)
     if (rec_has(&r, C_GROUP)) get_str(&r, C_GROUP, &s.group);
     int type = -1;
     if (rec_has(&r, C_TYPE) && get_enum(&r, C_TYPE, &type)) s.type = (dh_consumer_type)type;
-    /* demand: a mass flow for process steam, a heat flow for heat consumers */
+    /* demand: a mass flow for process steam, a heat flow for heat consumers, a volume or a
+     * mass flow for water consumers */
     if (rec_has(&r, C_DEMAND) && type >= 0) {
         const cv_node *n = rec_scalar(&r, C_DEMAND);
-        if (n && type == DH_CONSUMER_STEAM) {
+        if (n && type == DH_CONSUMER_WATER) {
+            parse_water_demand(&r, C_DEMAND, n, &s.demand_volume_flow, &s.demand_mass_flow);
+        } else if (n && type == DH_CONSUMER_STEAM) {
             if (parse_qty(&r, C_DEMAND, n, DH_Q_MASS_FLOW, &s.demand_mass_flow) &&
                 s.demand_mass_flow < 0)
                 case_error(bc->ctx, DH_ERR_INPUT, &n->pos, rc(&r, C_DEMAND),
@@ -1057,6 +1093,13 @@ static void read_consumer(bctx *bc, const cv_node *map, size_t index)
         rec_not_here(&r, C_RETURN, "applies only to heat consumers");
         rec_not_here(&r, C_TSUP, "applies only to heat consumers");
     } else if (type == DH_CONSUMER_HEAT) {
+        rec_not_here(&r, C_DRY, "applies only to steam consumers");
+    } else if (type == DH_CONSUMER_WATER) {
+        rec_not_here(&r, C_RETURN, "does not apply to water consumers: they draw water out of "
+                                   "the network at their node (a substation with a return is "
+                                   "type 'heat')");
+        rec_not_here(&r, C_TSUP, "applies only to heat consumers");
+        rec_not_here(&r, C_TRET, "applies only to heat consumers (a water consumer takes no heat)");
         rec_not_here(&r, C_DRY, "applies only to steam consumers");
     }
     if (!bc->defaults_mode && ids) {

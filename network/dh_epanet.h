@@ -22,10 +22,10 @@
 #include "dh_status.h"
 
 typedef struct dh_epanet_options {
-    /* Write junction demands as live `consumers:` of the proposed kind `type: water` (a volume
-     * or mass flow drawn at a node; docs/epanet.md, "Demands"). false (default): the case
-     * format has no such consumer yet, so they are written as a commented-out block that
-     * `dhsim check` accepts, and a note says so. */
+    /* Write positive junction demands as `consumers:` of `type: water` (a volume flow drawn at
+     * the node; docs/epanet.md, "Demands"). true by default (dh_epanet_options_init); false
+     * (`--no-water-consumers`): they are written as a commented-out block, and the case is
+     * the network without its positive demands (EPANET's `--zero-demands` references). */
     bool water_consumers;
     /* Refuse networks whose HEADLOSS is H-W or C-M (error) instead of converting them. */
     bool refuse_non_darcy;

@@ -53,6 +53,9 @@ typedef enum dh_consumer_type {
     DH_CONSUMER_HEAT = 1,  /* heat demand: water substation between `node` (supply) and
                               `return_node`; or on a steam node, steam condensed to
                               `return_temperature` to deliver `demand_heat` */
+    DH_CONSUMER_WATER = 2, /* water drawn out of the network at `node` (no return, no heat):
+                              `demand_volume_flow` (met at the node's density) or
+                              `demand_mass_flow`; docs/model.md "Water draw" */
 } dh_consumer_type;
 
 /* One insulation layer, listed from the pipe wall outwards. */
@@ -162,6 +165,8 @@ typedef struct dh_consumers {
     double *min_temperature;    /* K, minimum delivery temperature (0: none) */
     bool *require_dry;          /* steam must arrive dry (quality 1) */
     dh_srcpos *pos;
+    double *demand_volume_flow; /* m3/s (water consumer with a volume demand; 0 otherwise:
+                                   then its demand is demand_mass_flow) */
 } dh_consumers;
 
 /* Steam-to-water heat-exchange station: condenses steam from `steam_node` and heats the
@@ -255,6 +260,7 @@ typedef struct dh_consumer_spec {
     double min_pressure, min_temperature;
     bool require_dry;
     dh_srcpos pos, node_pos, return_pos;
+    double demand_volume_flow; /* m3/s, water consumers with a volume demand (else 0) */
 } dh_consumer_spec;
 
 typedef struct dh_substation_spec {

@@ -1420,10 +1420,9 @@ static void write_case(ep *p, FILE *f)
     if (n_draw) {
         const char *pre = p->opt->water_consumers ? "" : "#";
         if (!p->opt->water_consumers)
-            fprintf(f, "# Junction demands (%zu, total %.6g L/s). The case format has no consumer "
-                       "that draws water\n# at a node yet; with the proposed `type: water` "
-                       "(docs/epanet.md, \"Demands\") they read:\n", n_draw,
-                    r->total_demand * 1e3);
+            fprintf(f, "# Junction demands (%zu, total %.6g L/s), left out of this case "
+                       "(--no-water-consumers);\n# as `type: water` consumers (docs/epanet.md, "
+                       "\"Demands\") they read:\n", n_draw, r->total_demand * 1e3);
         fprintf(f, "%sconsumers:\n", pre);
         for (size_t i = 0; i < p->n_nodes; i++) {
             const ep_node *nd = &p->nodes[i];
@@ -1469,6 +1468,7 @@ static void ep_free(ep *p)
 void dh_epanet_options_init(dh_epanet_options *opt)
 {
     memset(opt, 0, sizeof *opt);
+    opt->water_consumers = true;
 }
 
 void dh_epanet_report_free(dh_epanet_report *report)

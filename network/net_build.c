@@ -384,6 +384,7 @@ void dh_network_destroy(dh_network **pnet)
     free(c->min_temperature);
     free(c->require_dry);
     free(c->pos);
+    free(c->demand_volume_flow);
     dh_substations *x = &net->substations;
     free_ids(x->id, x->n);
     free(x->steam_node);
@@ -760,7 +761,8 @@ dh_status dh_netbuild_finish(dh_netbuild *b, dh_network **out, dh_diag *diag)
            ALLOC(C->return_node, nc) | ALLOC(C->type, nc) | ALLOC(C->demand_mass_flow, nc) |
            ALLOC(C->demand_heat, nc) | ALLOC(C->supply_temperature, nc) |
            ALLOC(C->return_temperature, nc) | ALLOC(C->min_pressure, nc) |
-           ALLOC(C->min_temperature, nc) | ALLOC(C->require_dry, nc) | ALLOC(C->pos, nc);
+           ALLOC(C->min_temperature, nc) | ALLOC(C->require_dry, nc) | ALLOC(C->pos, nc) |
+           ALLOC(C->demand_volume_flow, nc);
     if (oom) goto nomem;
     for (size_t i = 0; i < nc; i++) {
         const dh_consumer_spec *s = &b->consumers.v[i];
@@ -782,6 +784,7 @@ dh_status dh_netbuild_finish(dh_netbuild *b, dh_network **out, dh_diag *diag)
         C->min_temperature[i] = s->min_temperature;
         C->require_dry[i] = s->require_dry;
         C->pos[i] = s->pos;
+        C->demand_volume_flow[i] = s->demand_volume_flow;
     }
     check_unique(diag, "consumer", C->id, C->pos, nc, &oom);
 

@@ -636,7 +636,22 @@ static void check_consumers(vctx *c)
         }
 
         dh_medium m = c->medium[node], mr = ret != DH_NONE ? c->medium[ret] : DH_MEDIUM_UNKNOWN;
-        if (C->type[i] == DH_CONSUMER_STEAM) {
+        if (C->type[i] == DH_CONSUMER_WATER) {
+            /* a draw of water at its node: never on steam, never with a return (the reader
+             * refuses return_node; a network built in code is checked here) */
+            if (ret != DH_NONE)
+                verror(c, pos, comp,
+                       "water consumer with a return_node (%s): a water consumer draws water out "
+                       "of the network at its node; a substation with a return is type 'heat'",
+                       node_id(c, ret));
+            if (m == DH_MEDIUM_STEAM)
+                verror(c, pos, comp,
+                       "water consumer on node %s of the steam network (a steam draw is type "
+                       "'steam')", node_id(c, node));
+            if (!(C->demand_volume_flow[i] >= 0))
+                verror(c, pos, comp, "volume-flow demand %g m3/s is negative",
+                       C->demand_volume_flow[i]);
+        } else if (C->type[i] == DH_CONSUMER_STEAM) {
             if (m == DH_MEDIUM_WATER)
                 verror(c, pos, comp,
                        "steam consumer on node %s of the water network (a water consumer is a "

@@ -236,67 +236,96 @@ static double mean_viscosity(const dh_ph_state *st, double *mu_p, double *mu_h)
 }
 
 /* ---- pipe thermal arrival -------------------------------------------------------------------
- * Enthalpy arriving at the downstream end of a pipe segment whose upstream node is `up`
+ * Enthalpy arriving at the downstream end d of a pipe segment whose upstream node is `up`
  * (docs/model.md, "Heat loss along a segment"): the exponential temperature decay of
  * dh_segment_outlet_temperature (docs/model-pipes.md) written in enthalpy with the secant heat
- * capacity c = (h_up - h_amb) / (T_up - T_amb), so that it holds through condensation:
- *   h_arr = h_amb + (h_up - h_amb) exp(-UA r / |m|s),   r = (T_up - T_amb) / (h_up - h_amb)
- * with UA = u' L (W/K), |m|s = sqrt(m^2 + eps^2) (-> h_amb, liquid at ambient, as m -> 0),
- * h_amb = h(p_mean, T_amb_eff), and for a buried pair T_amb_eff = T_s + (u_pair/u_self)(T_pair - T_s)
- * with T_pair the mean of the paired pipe's end-node temperatures (dh_laws.h).
+ * capacity c = (h_up - h_amb,up) / (T_up - T_amb), so that it holds through condensation:
+ *   h_arr = E h_up + (1 - E) h_amb,d,   E = exp(-UA r / |m|s),
+ *   r = (T_up - T_amb) / (h_up - h_amb,up)
+ * with UA = u' L (W/K), |m|s = sqrt(m^2 + eps^2), h_amb,x = h(p_x, T_amb_eff) (liquid at
+ * ambient at the pressure of end x), and for a buried pair T_amb_eff = T_s + (u_pair/u_self)
+ * (T_pair - T_s) with T_pair the mean of the paired pipe's end-node temperatures (dh_laws.h).
+ * Both ambient enthalpies are taken at the pressure they are compared with: the secant at the
+ * upstream pressure (so r > 0 whenever T_up != T_amb), the limit of slow flow (E -> 0) at the
+ * arrival pressure, where the water then is at T_amb exactly. (With one h_amb at the mean
+ * pressure, liquid at T_amb arrived off T_amb by the Joule-Thomson coefficient times half the
+ * pressure difference, -0.022 K/bar for water at 20 degC, and the secant could change sign and
+ * switch the exchange off: the spurious temperature differences drove a thermosiphon around
+ * dead-end loops, 0.009 kg/s in Net2's loop 20-21-22; docs/epanet.md.) E = 1 (adiabatic):
+ * isenthalpic.
  * Derivative slots: 0 m, 1 p_a, 2 h_a, 3 p_b, 4 h_b, 5 p_c, 6 h_c, 7 p_d, 8 h_d. */
-static double pipe_arrival(asm_ctx *c, const st_edge *E, size_t up, double m, double pm,
+typedef struct pipe_amb {
+    double t_eff;                  /* K, effective ambient */
+    double tc_p, tc_h, td_p, td_h; /* d t_eff / d(p, h) of the pair's end nodes c, d */
+    double h[2], cp[2], hp[2];     /* h(p_end, t_eff) at a [0] and b [1], d/dT, d/dp */
+} pipe_amb;
+
+/* Fills A for edge E (only when it exchanges heat: E->ua > 0 and loss_scale > 0). */
+static void pipe_ambient(asm_ctx *c, const st_edge *E, pipe_amb *A)
+{
+    dh_steady *s = c->s;
+    A->t_eff = E->t_amb;
+    A->tc_p = A->tc_h = A->td_p = A->td_h = 0.0;
+    if (E->pc != DH_NONE) {
+        const st_nodeprop *ncp = &s->np[E->pc], *ndp = &s->np[E->pd];
+        A->t_eff += E->pair_ratio * (0.5 * (ncp->T + ndp->T) - E->t_amb);
+        A->tc_p = 0.5 * E->pair_ratio * ncp->dT_dp;
+        A->tc_h = 0.5 * E->pair_ratio * ncp->dT_dh;
+        A->td_p = 0.5 * E->pair_ratio * ndp->dT_dp;
+        A->td_h = 0.5 * E->pair_ratio * ndp->dT_dh;
+    }
+    A->h[0] = h_pT_checked(c, c->u[IP(s, E->a)], A->t_eff, &A->cp[0], &A->hp[0]);
+    A->h[1] = h_pT_checked(c, c->u[IP(s, E->b)], A->t_eff, &A->cp[1], &A->hp[1]);
+}
+
+static double pipe_arrival(asm_ctx *c, const st_edge *E, size_t up, double m, const pipe_amb *A,
                            double *d)
 {
     dh_steady *s = c->s;
     const double *u = c->u;
     for (int i = 0; i < ST_NDEP; i++) d[i] = 0.0;
-    int iup = up == E->a ? 1 : 3;
+    int ju = up == E->a ? 0 : 1, jd = 1 - ju; /* ends in A */
+    int iup = ju == 0 ? 1 : 3, idn = jd == 0 ? 1 : 3; /* p slots in d */
+    /* adiabatic flow conserves h + g z (steady energy equation; the kinetic energy, v^2/2 <
+     * 1 J/kg in water mains, is left out as before): the stream arrives with h_up - g dz */
+    double h_pot = -DH_G * (up == E->a ? E->dz : -E->dz);
     double h_up = u[IH(s, up)];
     double ua = E->ua * s->loss_scale;
     if (ua <= 0.0) {
         d[iup + 1] = 1.0;
-        return h_up;
+        return h_up + h_pot;
     }
     const st_nodeprop *nu = &s->np[up];
-    double t_eff = E->t_amb;
-    double tc_p = 0, tc_h = 0, td_p = 0, td_h = 0;
-    if (E->pc != DH_NONE) {
-        const st_nodeprop *ncp = &s->np[E->pc], *ndp = &s->np[E->pd];
-        t_eff += E->pair_ratio * (0.5 * (ncp->T + ndp->T) - E->t_amb);
-        tc_p = 0.5 * E->pair_ratio * ncp->dT_dp;
-        tc_h = 0.5 * E->pair_ratio * ncp->dT_dh;
-        td_p = 0.5 * E->pair_ratio * ndp->dT_dp;
-        td_h = 0.5 * E->pair_ratio * ndp->dT_dh;
-    }
-    double cp_a, hp_a;
-    double h_amb = h_pT_checked(c, pm, t_eff, &cp_a, &hp_a);
-    double dh = h_up - h_amb, dT = nu->T - t_eff;
-    bool secant = fabs(dh) > 1.0;
-    double r = secant ? dT / dh : nu->dT_dh;
+    double dhu = h_up - A->h[ju], dT = nu->T - A->t_eff;
+    bool secant = fabs(dhu) > 1.0;
+    double r = secant ? dT / dhu : nu->dT_dh;
     if (!(r > 0.0)) {
         r = 0.0;
         secant = false;
     }
     double ms = sqrt(m * m + s->eps_mix * s->eps_mix);
     double E_ = exp(-ua * r / ms);
-    double E_m = E_ * ua * r * m / (ms * ms * ms);
-    double E_r = -E_ * ua / ms;
-    double g_hup = secant ? E_ - E_r * r : E_;
-    double g_hamb = secant ? 1.0 - E_ + E_r * r : 1.0 - E_;
-    double g_Tup = secant ? E_r : 0.0;
-    double g_teff = secant ? -E_r : 0.0;
-    d[0] = dh * E_m;
+    double E_m = E_ * ua * r * m / (ms * ms * ms); /* dE/dm */
+    double E_r = -E_ * ua / ms;                     /* dE/dr */
+    double D = h_up + h_pot - A->h[jd];            /* h_arr = h_amb,d + D E */
+    /* r = dT / dhu: dr/dT_up = 1/dhu, dr/dh_up = -r/dhu, dr/dh_amb,up = r/dhu,
+     * dr/dt_eff = -1/dhu (plus through h_amb,up) */
+    double DEr = secant ? D * E_r / dhu : 0.0;
+    double g_hup = E_ - DEr * r;
+    double g_Tup = DEr;
+    double g_hau = DEr * r;     /* d/d h_amb,up */
+    double g_had = 1.0 - E_;   /* d/d h_amb,d */
+    double g_teff = -DEr;      /* direct, at fixed h_amb */
+    d[0] = D * E_m;
     d[iup + 1] += g_hup + g_Tup * nu->dT_dh;
-    d[iup] += g_Tup * nu->dT_dp;
-    d[1] += 0.5 * g_hamb * hp_a;
-    d[3] += 0.5 * g_hamb * hp_a;
-    double G = g_hamb * cp_a + g_teff;
-    d[5] = G * tc_p;
-    d[6] = G * tc_h;
-    d[7] = G * td_p;
-    d[8] = G * td_h;
-    return h_amb + dh * E_;
+    d[iup] += g_Tup * nu->dT_dp + g_hau * A->hp[ju];
+    d[idn] += g_had * A->hp[jd];
+    double G = g_hau * A->cp[ju] + g_had * A->cp[jd] + g_teff;
+    d[5] = G * A->tc_p;
+    d[6] = G * A->tc_h;
+    d[7] = G * A->td_p;
+    d[8] = G * A->td_h;
+    return A->h[jd] + D * E_;
 }
 
 /* ---- edges ------------------------------------------------------------------------------------ */
@@ -373,8 +402,10 @@ static void edge_pipe(asm_ctx *c, size_t e)
     stamp5(c, row, E, e, g);
     w->rho = rho;
     w->mu = mu;
-    w->h_fwd = pipe_arrival(c, E, E->a, m, pm, w->d_fwd);
-    w->h_rev = pipe_arrival(c, E, E->b, m, pm, w->d_rev);
+    pipe_amb A;
+    if (E->ua * s->loss_scale > 0.0) pipe_ambient(c, E, &A);
+    w->h_fwd = pipe_arrival(c, E, E->a, m, &A, w->d_fwd);
+    w->h_rev = pipe_arrival(c, E, E->b, m, &A, w->d_rev);
 }
 
 /* Throttle law with check (blocked reverse) term, Pa, for valves and stopped pumps:
@@ -473,8 +504,23 @@ static void edge_pump(asm_ctx *c, size_t e)
     double g[5] = {Rm, 1.0 + 0.5 * Rr * st.drho_dp, 0.5 * Rr * st.drho_dh,
                    -1.0 + 0.5 * Rr * st.drho_dp, 0.5 * Rr * st.drho_dh};
     stamp5(c, row, E, e, g);
-    s->ew[e].rho = rho;
-    isenthalpic(&s->ew[e], u, s, E);
+    st_edgework *w = &s->ew[e];
+    w->rho = rho;
+    isenthalpic(w, u, s, E);
+    /* the pump's work: an ideal pump gives the water w = (p_b - p_a) / rho (J/kg; = g H - g dz,
+     * so that h + g z gains g H, the energy equation of the edge), h_fwd = h_a + w, h_rev =
+     * h_b - w. Without it the pressure rise at constant h cooled the water by the Joule-Thomson
+     * coefficient, 0.022 K/bar (docs/model.md, "Pumps"). d/d(p_a, h_a, p_b, h_b) through rho at
+     * the mean state. */
+    double wk = (pb - pa) / rho, wr = -wk / rho; /* wr = dw/drho */
+    double wd[5] = {0, -1.0 / rho + 0.5 * wr * st.drho_dp, 0.5 * wr * st.drho_dh,
+                    1.0 / rho + 0.5 * wr * st.drho_dp, 0.5 * wr * st.drho_dh};
+    w->h_fwd += wk;
+    w->h_rev -= wk;
+    for (int i = 1; i < 5; i++) {
+        w->d_fwd[i] += wd[i];
+        w->d_rev[i] -= wd[i];
+    }
 }
 
 /* Water heat consumer (kg/s), supply a -> return b:
@@ -552,7 +598,11 @@ static void edge_substation(asm_ctx *c, size_t e)
  *   steam consumer:        D = lambda M phi((p - p_atm) / dp_ramp_steam)
  *   heat on steam:         D = lambda Q phi(...) / smax(h - h(p, T_return), 1e4 J/kg)
  *   substation steam side: D = pos(m_w) (h(p_out, T_set) - h_in) / smax(h - h(p, T_cond), 1e4)
- * (the steam condenses to T_return / T_cond; phi is the delivery ramp, docs/model.md). */
+ *   water consumer:        D = lambda (M + V rho(p, h)) phi((p - p_full) / dp_ramp_water + 1)
+ * (the steam condenses to T_return / T_cond; phi is the delivery ramp, docs/model.md). A water
+ * consumer's demand is a mass flow M or a volume flow V (m3/s, the other 0); V is met at the
+ * density of the node's state, so D / rho(p, h) = lambda V at full delivery; p_full is its
+ * min_pressure, or p_atm + dp_ramp_water without one (docs/model.md, "Water draw"). */
 double st_draw_eval(const dh_steady *s, const double *u, size_t i, size_t cols[5], double g[5])
 {
     const dh_network *net = s->net;
@@ -567,6 +617,19 @@ double st_draw_eval(const dh_steady *s, const double *u, size_t i, size_t cols[5
     }
     cols[0] = IP(s, k);
     cols[1] = IH(s, k);
+    if (d->kind == ST_DRAW_WATER) {
+        size_t c = d->owner;
+        double pmin = net->consumers.min_pressure[c];
+        double p_full = pmin > 0 ? pmin : patm + s->dp_ramp_water;
+        double dphi, phi = st_demand_ramp((p - p_full) / s->dp_ramp_water + 1.0, &dphi);
+        dphi /= s->dp_ramp_water;
+        double V = s->load * net->consumers.demand_volume_flow[c];
+        const st_nodeprop *np = &s->np[k]; /* rho(p, h) of this evaluation (node_props) */
+        double M = s->load * net->consumers.demand_mass_flow[c] + V * np->rho;
+        g[0] = M * dphi + V * np->drho_dp * phi;
+        g[1] = V * np->drho_dh * phi;
+        return M * phi;
+    }
     if (d->kind == ST_DRAW_STEAM || d->kind == ST_DRAW_STEAM_HEAT) {
         double dphi, phi = st_demand_ramp((p - patm) / s->dp_ramp_steam, &dphi);
         dphi /= s->dp_ramp_steam;

@@ -7,7 +7,9 @@
  *   energy: |E_in - E_out - losses| / E_in with E_in the enthalpy flow of the sources' inflows,
  *           E_out the enthalpy flow of every draw at its node's enthalpy and of sources' outflows,
  *           losses = sum over edges of pos(m)(h_a - h_fwd) + pos(-m)(h_b - h_rev): pipe heat
- *           loss, heat delivered by water consumers, minus heat taken up by substations.
+ *           loss, heat delivered by water consumers, minus heat taken up by substations, plus
+ *           the potential energy m g dz gained in pipes, minus the work of pumps.
+ * The heat loss reported per link leaves the last two out.
  */
 #include <math.h>
 #include <string.h>
@@ -60,7 +62,13 @@ void st_fill_results(dh_steady *s, const double *u, dh_snapshot *r, dh_solve_sta
             size_t e = e0 + g;
             const st_edge *E = &s->edge[e];
             const st_edgework *w = &s->ew[e];
-            loss += edge_loss(s, u, e);
+            /* heat lost: the enthalpy drop less the mechanical part of the energy equation,
+             * g dz of a pipe segment (h + g z is what an adiabatic pipe keeps) and the work
+             * (p_b - p_a) / rho of a pump (assemble.c, docs/model.md) */
+            double sh = E->kind == ST_PIPE   ? -DH_G * E->dz
+                        : E->kind == ST_PUMP ? (u[E->b] - u[E->a]) / w->rho
+                                             : 0.0;
+            loss += edge_loss(s, u, e) + u[2 * nn + e] * sh; /* pos(m) - pos(-m) = m */
             rho_min = fmin(rho_min, w->rho);
             if (net->nodes.medium[net->links.from[l]] == DH_MEDIUM_STEAM) {
                 /* condensate: drop of vapour quality along the segment in the flow direction */
@@ -106,6 +114,14 @@ void st_fill_results(dh_steady *s, const double *u, dh_snapshot *r, dh_solve_sta
         if (d->kind == ST_DRAW_SUBSTATION) continue;
         size_t c = d->owner, k = d->node;
         r->consumer_mass_flow[c] = D;
+        if (d->kind == ST_DRAW_WATER) {
+            /* a draw of water, no heat; unmet in kg/s (a volume demand at the node density) */
+            double want = s->load * (net->consumers.demand_mass_flow[c] +
+                                     net->consumers.demand_volume_flow[c] * s->np[k].rho);
+            r->consumer_heat[c] = 0.0;
+            r->consumer_unmet[c] = fmax(0.0, want - D);
+            continue;
+        }
         double hc = 0.0;
         if (net->consumers.return_temperature[c] > 0)
             dh_props_h_pT(u[k], net->consumers.return_temperature[c], &hc, NULL, NULL);

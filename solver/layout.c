@@ -284,7 +284,9 @@ dh_status st_layout_build(dh_steady *s, dh_error *err)
     for (size_t c = 0; c < net->consumers.n; c++) {
         if (s->cons_edge[c] != DH_NONE) continue;
         st_draw *d = &s->draw[nd++];
-        d->kind = net->consumers.type[c] == DH_CONSUMER_STEAM ? ST_DRAW_STEAM : ST_DRAW_STEAM_HEAT;
+        d->kind = net->consumers.type[c] == DH_CONSUMER_STEAM   ? ST_DRAW_STEAM
+                  : net->consumers.type[c] == DH_CONSUMER_WATER ? ST_DRAW_WATER
+                                                                : ST_DRAW_STEAM_HEAT;
         d->owner = c;
         d->node = net->consumers.node[c];
         d->edge = DH_NONE;
@@ -373,6 +375,7 @@ dh_status st_layout_build(dh_steady *s, dh_error *err)
     double mref = 0.0, pmax = 0.0;
     for (size_t c = 0; c < net->consumers.n; c++) {
         mref += fabs(net->consumers.demand_mass_flow[c]);
+        mref += 1000.0 * fabs(net->consumers.demand_volume_flow[c]); /* water, ~1000 kg/m3 */
         /* heat: Q / (cp dT) with a 30 K design difference (water) */
         if (net->consumers.type[c] == DH_CONSUMER_HEAT)
             mref += fabs(net->consumers.demand_heat[c]) / (4186.0 * 30.0);
@@ -537,6 +540,17 @@ void st_initial_guess(dh_steady *s, double *u)
             size_t k = net->consumers.node[c];
             if (net->consumers.type[c] == DH_CONSUMER_STEAM) {
                 draw[k] += lam * net->consumers.demand_mass_flow[c];
+                continue;
+            }
+            if (net->consumers.type[c] == DH_CONSUMER_WATER) {
+                /* a volume demand at the density of the guessed state */
+                double rho = 998.0;
+                dh_ph_state st;
+                if (net->consumers.demand_volume_flow[c] > 0 &&
+                    st_props_ph(p[k], h[k], 0, &st) == DH_OK && st.rho > 0)
+                    rho = st.rho;
+                draw[k] += lam * (net->consumers.demand_mass_flow[c] +
+                                  rho * net->consumers.demand_volume_flow[c]);
                 continue;
             }
             double Tr = net->consumers.return_temperature[c];

@@ -61,9 +61,14 @@ typedef struct st_edge {
     double speed;
 } st_edge;
 
-/* A draw of mass at a node (outflow; kg/s): steam consumer, heat consumer on steam, or the steam
- * side of a substation. */
-typedef enum st_draw_kind { ST_DRAW_STEAM = 0, ST_DRAW_STEAM_HEAT = 1, ST_DRAW_SUBSTATION = 2 } st_draw_kind;
+/* A draw of mass at a node (outflow; kg/s): steam consumer, heat consumer on steam, the steam
+ * side of a substation, or a water consumer (a volume or mass demand, no return). */
+typedef enum st_draw_kind {
+    ST_DRAW_STEAM = 0,
+    ST_DRAW_STEAM_HEAT = 1,
+    ST_DRAW_SUBSTATION = 2,
+    ST_DRAW_WATER = 3,
+} st_draw_kind;
 
 typedef struct st_draw {
     st_draw_kind kind;
@@ -168,7 +173,8 @@ void st_pattern_free(dh_steady *s);
 double st_pos(double m, double eps, double *dpos);
 double st_demand_ramp(double t, double *dt);
 /* Mass drawn by draw i (kg/s) with derivatives g[j] with respect to unknown cols[j] (DH_NONE:
- * unused). */
+ * unused). A water draw with a volume demand reads the node density from s->np: call it after
+ * an st_eval at the same u. */
 double st_draw_eval(const dh_steady *s, const double *u, size_t i, size_t cols[5], double g[5]);
 /* Mass flow a water heat consumer asks for (kg/s), derivatives (m, p_a, h_a, p_b, h_b) of its
  * residual in g5 (may be NULL), return enthalpy h(p_b, T_return) and d/dp_b, delivery ramp. */

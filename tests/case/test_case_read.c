@@ -510,7 +510,7 @@ START_TEST(all_errors_reported)
         "all.yaml:7:51: error: pipe P1: insulation layer 1: 'conductivity' must be positive, got '-1 W/(m K)'",
         "all.yaml:9:68: error: source S1: temperature: temperature '-300 degC' is below absolute zero (-26.85 K)",
         "all.yaml:11:20: error: consumer C1: unknown node 'Q' in 'node' (did you mean 'A'?)",
-        "all.yaml:11:29: error: consumer C1: unknown type 'steem' (did you mean 'steam'?); expected one of: steam, heat",
+        "all.yaml:11:29: error: consumer C1: unknown type 'steem' (did you mean 'steam'?); expected one of: steam, heat, water",
     };
     size_t n = sizeof expect / sizeof expect[0];
     char msg[1024];

@@ -85,9 +85,22 @@ START_TEST(us_units)
                                     "304.8 mm, roughness: 0.1524 mm, local_loss: 0}"));
     ck_assert_ptr_nonnull(strstr(y, "local_loss: 2.5}"));
     /* J1's 100 GPM x 1.5 = 9.46352946 L/s; J2's 40 GPM x 1.5 = 3.785411784 L/s */
-    ck_assert_ptr_nonnull(strstr(y, "#  - {id: J1, node: J1, type: water, demand: 9.46352946 L/s}"));
-    ck_assert_ptr_nonnull(strstr(y, "#  - {id: J2, node: J2, type: water, demand: 3.785411784 L/s}"));
+    /* live `type: water` consumers by default (not commented out) */
+    ck_assert_ptr_nonnull(strstr(y, "\nconsumers:\n  - {id: J1, node: J1, type: water, demand: 9.46352946 L/s}"));
+    ck_assert_ptr_nonnull(strstr(y, "\n  - {id: J2, node: J2, type: water, demand: 3.785411784 L/s}"));
     ck_assert_double_eq_tol(rep.total_demand, 9.46352946e-3 + 3.785411784e-3, 1e-15);
+    free(y);
+    dh_epanet_report_free(&rep);
+    dh_diag_free(&diag);
+    /* --no-water-consumers: the same demands as a commented-out block */
+    dh_diag_init(&diag, 20);
+    dh_epanet_options opt;
+    dh_epanet_options_init(&opt);
+    opt.water_consumers = false;
+    y = import(us_net, &opt, &diag, &rep, &st);
+    ck_assert_int_eq(st, DH_OK);
+    ck_assert_ptr_nonnull(strstr(y, "\n#consumers:\n#  - {id: J1, node: J1, type: water, demand: 9.46352946 L/s}"));
+    ck_assert_ptr_null(strstr(y, "\nconsumers:"));
     /* CV pipe: pipe to P3.cv, check valve P3.cv -> J2 */
     ck_assert_ptr_nonnull(strstr(y, "to: P3.cv, length: 152.4 m, diameter: 203.2 mm"));
     ck_assert_ptr_nonnull(strstr(y, "- {id: P3.cv, type: check, from: P3.cv, to: J2"));
