@@ -2,9 +2,9 @@
  * JSON on stdout (IAPWS-IF97 via dh_props.h; documented in docs/properties.md).
  *
  * Values are SI numbers (`--p 1e6 --T 500`) or carry a unit in the same argument
- * (`--p "0.98 MPa" --T "290 degC"`, `--h "2800 kJ/kg"`). The unit parser below is a small
- * stand-in, local to this file, until the udunits2-based network/dh_units.h is wired in: replace
- * parse_quantity() only. Exit status: 0 ok; 2 bad usage, bad value or a state outside IF97.
+ * (`--p "0.98 MPa" --T "290 degC"`, `--h "2800 kJ/kg"`, gauge `--p "8.8 barg"`), read by the
+ * unit module of case files (dh_units.h). Exit status: 0 ok; 2 bad usage, bad value or a state
+ * outside IF97.
  */
 #include <math.h>
 #include <stdio.h>
@@ -13,51 +13,25 @@
 
 #include "dh_cli.h"
 #include "dh_props.h"
+#include "dh_units.h"
 
-typedef enum qty_kind { Q_PRESSURE, Q_TEMPERATURE, Q_ENTHALPY, Q_ENTROPY, Q_QUALITY } qty_kind;
-
-/* Unit factors to SI: value_SI = value * scale + offset. */
-typedef struct unit_def {
-    const char *name;
-    qty_kind kind;
-    double scale, offset;
-} unit_def;
-
-static const unit_def UNITS[] = {
-    {"Pa", Q_PRESSURE, 1.0, 0.0},          {"kPa", Q_PRESSURE, 1e3, 0.0},
-    {"MPa", Q_PRESSURE, 1e6, 0.0},         {"bar", Q_PRESSURE, 1e5, 0.0},
-    {"K", Q_TEMPERATURE, 1.0, 0.0},        {"degC", Q_TEMPERATURE, 1.0, 273.15},
-    {"J/kg", Q_ENTHALPY, 1.0, 0.0},        {"kJ/kg", Q_ENTHALPY, 1e3, 0.0},
-    {"J/(kg K)", Q_ENTROPY, 1.0, 0.0},     {"J/kg/K", Q_ENTROPY, 1.0, 0.0},
-    {"kJ/(kg K)", Q_ENTROPY, 1e3, 0.0},    {"kJ/kg/K", Q_ENTROPY, 1e3, 0.0},
-};
-
-/* Parses "NUMBER [UNIT]" into SI for the quantity `kind`. Returns 0, or -1 with a message. */
-static int parse_quantity(const char *text, qty_kind kind, double *out, char *msg, size_t msize)
+/* Parses "NUMBER [UNIT]" into SI for quantity q: a bare number is taken as SI (this command's
+ * documented convention, unlike case files); anything else goes through the udunits2-based
+ * unit module, as in case files ("0.98 MPa", "8.8 barg", "290 degC", "2800 kJ/kg").
+ * Gauge pressures use the standard atmosphere. Returns 0, or -1 with the message in err. */
+static int parse_quantity(const dh_units *units, const char *text, dh_quantity q, double *out,
+                          dh_error *err)
 {
     char *end;
     double v = strtod(text, &end);
-    if (end == text || !isfinite(v)) {
-        snprintf(msg, msize, "'%s' is not a number", text);
-        return -1;
-    }
-    while (*end == ' ' || *end == '\t') end++;
-    if (*end == '\0') {
-        *out = v; /* plain SI number */
-        return 0;
-    }
-    for (size_t i = 0; i < sizeof UNITS / sizeof UNITS[0]; i++) {
-        if (strcmp(end, UNITS[i].name) != 0) continue;
-        if (UNITS[i].kind != kind) {
-            snprintf(msg, msize, "'%s': unit '%s' is not valid for this quantity", text, end);
-            return -1;
+    if (end != text && isfinite(v)) {
+        while (*end == ' ' || *end == '\t') end++;
+        if (*end == '\0') {
+            *out = v;
+            return 0;
         }
-        *out = v * UNITS[i].scale + UNITS[i].offset;
-        return 0;
     }
-    snprintf(msg, msize, "'%s': unknown unit '%s' (known: Pa kPa MPa bar, K degC, J/kg kJ/kg, "
-                         "J/(kg K) kJ/(kg K))", text, end);
-    return -1;
+    return dh_units_parse(units, text, q, 101325.0, out, NULL, err) == DH_OK ? 0 : -1;
 }
 
 static void usage(FILE *out)
@@ -111,21 +85,23 @@ int dh_cmd_props(int argc, char **argv)
         usage(stderr);
         return DH_EXIT_USAGE;
     }
-    char msg[256];
-    double p, y;
-    if (parse_quantity(ptext, Q_PRESSURE, &p, msg, sizeof msg) != 0) {
-        fprintf(stderr, "dhsim props: error: --p %s\n", msg);
-        return DH_EXIT_USAGE;
-    }
-    qty_kind kind = which == 'T' ? Q_TEMPERATURE : which == 'h' ? Q_ENTHALPY
-                  : which == 's' ? Q_ENTROPY : Q_QUALITY;
-    if (parse_quantity(ytext, kind, &y, msg, sizeof msg) != 0) {
-        fprintf(stderr, "dhsim props: error: --%c %s\n", which, msg);
-        return DH_EXIT_USAGE;
-    }
-    dh_props pr;
     dh_error err;
     dh_error_clear(&err);
+    dh_units *units = NULL;
+    if (dh_units_create(&units, &err) != DH_OK) {
+        fprintf(stderr, "dhsim props: error: %s\n", err.message);
+        return DH_EXIT_USAGE;
+    }
+    double p, y;
+    dh_quantity q = which == 'T' ? DH_Q_TEMPERATURE : which == 'h' ? DH_Q_SPECIFIC_ENERGY
+                  : which == 's' ? DH_Q_SPECIFIC_HEAT : DH_Q_DIMENSIONLESS;
+    int bad = parse_quantity(units, ptext, DH_Q_PRESSURE, &p, &err);
+    if (bad) fprintf(stderr, "dhsim props: error: --p '%s': %s\n", ptext, err.message);
+    if (!bad && (bad = parse_quantity(units, ytext, q, &y, &err)) != 0)
+        fprintf(stderr, "dhsim props: error: --%c '%s': %s\n", which, ytext, err.message);
+    dh_units_destroy(&units);
+    if (bad) return DH_EXIT_USAGE;
+    dh_props pr;
     dh_status st = which == 'T' ? dh_props_pT(p, y, &pr, &err)
                  : which == 'h' ? dh_props_ph(p, y, &pr, &err)
                  : which == 's' ? dh_props_ps(p, y, &pr, &err)

@@ -27,9 +27,14 @@ check "steam region 2" '"region": 2' "$out"
 "$DHSIM" props --p 1.2e8 --T 500 >/dev/null 2>/tmp/dhsim_props_err.$$; rc=$?
 [ "$rc" -eq 2 ] && echo "ok: out of range exits 2" || { echo "FAIL: out of range exit $rc"; fail=1; }
 check "range message" "p = 1.2e+08 Pa, T = 500 K is outside IAPWS-IF97" "$(cat /tmp/dhsim_props_err.$$)"
-"$DHSIM" props --p "3 furlongs" --T 300 >/dev/null 2>/tmp/dhsim_props_err.$$; rc=$?
+"$DHSIM" props --p "3 blorps" --T 300 >/dev/null 2>/tmp/dhsim_props_err.$$; rc=$?
 [ "$rc" -eq 2 ] && echo "ok: bad unit exits 2" || { echo "FAIL: bad unit exit $rc"; fail=1; }
-check "unit message" "unknown unit 'furlongs'" "$(cat /tmp/dhsim_props_err.$$)"
+check "unit message" "unknown unit 'blorps'" "$(cat /tmp/dhsim_props_err.$$)"
+# gauge pressure through the case files' unit module: 8.8 bar(g) + 101325 Pa = 981325 Pa
+check "gauge pressure" '"p_Pa": 981325,' "$("$DHSIM" props --p "8.8 barg" --x 1)"
+"$DHSIM" props --p "1 kg" --T 300 >/dev/null 2>/tmp/dhsim_props_err.$$; rc=$?
+[ "$rc" -eq 2 ] && echo "ok: wrong dimension exits 2" || { echo "FAIL: wrong dimension exit $rc"; fail=1; }
+check "dimension message" "expected a pressure" "$(cat /tmp/dhsim_props_err.$$)"
 "$DHSIM" props --p 1e6 >/dev/null 2>&1; rc=$?
 [ "$rc" -eq 2 ] && echo "ok: missing argument exits 2" || { echo "FAIL: usage exit $rc"; fail=1; }
 rm -f /tmp/dhsim_props_err.$$
