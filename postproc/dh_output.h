@@ -189,6 +189,13 @@ typedef struct dh_out_plant {
     /* per consumer with the boiler out: kg/s (steam) or W (heat) unmet; NULL when not solved.
      * Borrowed (the N-1 snapshot's consumer_unmet, or the reader's buffer). */
     const double *n1_consumer_unmet;
+    /* N-1 load shedding (docs/plant.md): to hold the header at n1_shed_pressure with the boiler
+     * out; NaN / "" unless computed */
+    double n1_shed_pressure; /* Pa abs, header pressure held */
+    double n1_shed_flow;     /* kg/s steam to shed (0: none needed) */
+    double n1_shed_heat;     /* W, heat consumers' part of it as heat */
+    char n1_shed_text[256];  /* per group shed, "group 100 % 45.0 t/h, ..." */
+    char n1_shed_rule[256];  /* the rule: "proportional" or "proportional, <groups> last" */
 } dh_out_plant;
 
 struct dh_plant_params;

@@ -114,6 +114,19 @@ void dh_out_plant_fill(const dh_plant_params *prm, const dh_plant_coupling *o,
     p->n1_unmet_heat = solved ? o->n1_unmet_heat : NAN;
     p->n1_consumer_unmet = solved && n1 ? n1->consumer_unmet : NULL;
     if (solved) limits_text(o->n1_limits, p->n1_limits_text, sizeof p->n1_limits_text);
+    p->n1_shed_pressure = o->n1_shed_checked ? o->n1_shed_pressure : NAN;
+    p->n1_shed_flow = o->n1_shed_checked ? o->n1_shed : NAN;
+    p->n1_shed_heat = o->n1_shed_checked ? o->n1_shed_heat : NAN;
+    if (o->n1_shed_checked)
+        snprintf(p->n1_shed_rule, sizeof p->n1_shed_rule, "proportional%s%s%s",
+                 o->n1_shed_last[0] ? ", " : "", o->n1_shed_last, o->n1_shed_last[0] ? " last" : "");
+    for (size_t k = 0, n = 0; o->n1_shed_checked && k < o->n1_shed_n_groups; k++)
+        if (o->n1_shed_group_flow[k] > 0 && n < sizeof p->n1_shed_text)
+            n += (size_t)snprintf(p->n1_shed_text + n, sizeof p->n1_shed_text - n,
+                                  "%s%s %.0f %% %.1f t/h", n ? ", " : "",
+                                  o->n1_shed_group[k][0] ? o->n1_shed_group[k] : "(no group)",
+                                  100 * o->n1_shed_group_fraction[k],
+                                  o->n1_shed_group_flow[k] * 3.6);
 }
 
 /* ---- the table of /results/plant --------------------------------------------------------- */
@@ -217,6 +230,16 @@ static const pf_field fields[] = {
      P(n1_unmet_heat)},
     {"n1/limits", "", "limits at their bound in the plant's dispatch with the boiler out (\"\" "
      "unless solved)", PF_STRING, P(n1_limits_text)},
+    {"n1/shed_pressure", "Pa", "absolute header pressure held by shedding load with the boiler "
+     "out (NaN unless computed)", PF_SCALAR, P(n1_shed_pressure)},
+    {"n1/shed_mass_flow", "kg/s", "steam draw to shed to hold n1/shed_pressure", PF_SCALAR,
+     P(n1_shed_flow)},
+    {"n1/shed_heat", "W", "heat consumers' part of the shed, as heat", PF_SCALAR,
+     P(n1_shed_heat)},
+    {"n1/shed_groups", "", "shed per consumer group: \"group percent t/h, ...\"", PF_STRING,
+     P(n1_shed_text)},
+    {"n1/shed_rule", "", "the shedding rule: proportional to the draw, the named groups last",
+     PF_STRING, P(n1_shed_rule)},
     {"n1/consumer_unmet", "kg/s or W", "[consumer]: unmet demand with the boiler out, kg/s for "
      "steam consumers and W for heat ones (/network/consumers/type); NaN unless solved",
      PF_CONSUMER, 0},

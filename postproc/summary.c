@@ -267,10 +267,12 @@ static void print_plant(const dh_summary *s, const dh_out_plant *p, FILE *out)
         fprintf(out, "  N-1      FAILS with %s out: capacity %.1f t/h at the set point, short by "
                      "%.1f t/h", out_id, p->n1_capacity * TPH, p->n1_shortfall * TPH);
         if (p->n1_solved == 1) {
-            fprintf(out, ";\n           header then falls to %.4f MPa(a), plant delivers "
-                         "%.1f t/h", p->n1_header_pressure / 1e6, p->n1_header_flow * TPH);
-            if (p->n1_limits_text[0]) fprintf(out, " (%s)", p->n1_limits_text);
-            fprintf(out, ",\n           unmet %.1f t/h steam + %.2f MW heat;",
+            fprintf(out, ";\n           every consumer drawing, the header falls to %.4f MPa(a), "
+                         "plant delivers %.1f t/h", p->n1_header_pressure / 1e6,
+                    p->n1_header_flow * TPH);
+            if (p->n1_limits_text[0]) fprintf(out, "\n           (%s)", p->n1_limits_text);
+            fprintf(out, ",%sunmet %.1f t/h steam + %.2f MW heat;",
+                    p->n1_limits_text[0] ? " " : "\n           ",
                     p->n1_unmet_steam * TPH, p->n1_unmet_heat / 1e6);
             if (p->n1_consumer_unmet) print_n1_short(s, p, out);
             else fputc('\n', out);
@@ -279,6 +281,28 @@ static void print_plant(const dh_summary *s, const dh_out_plant *p, FILE *out)
                          "not known\n", out_id);
         else
             fputc('\n', out);
+        if (isfinite(p->n1_shed_pressure)) {
+            /* the operators' answer: shed load to hold the header (docs/plant.md) */
+            fprintf(out, "           to hold the header at %.4f MPa(a): shed %.1f t/h",
+                    p->n1_shed_pressure / 1e6,
+                    p->n1_shed_flow * TPH);
+            if (p->n1_shed_heat > 0)
+                fprintf(out, " (%.2f MW of it heat)", p->n1_shed_heat / 1e6);
+            fprintf(out, ",\n           %s:\n", p->n1_shed_rule);
+            /* the per-group list, wrapped at ~96 columns on ", " */
+            const char *q = p->n1_shed_text[0] ? p->n1_shed_text : "none";
+            int col = 0;
+            while (*q) {
+                const char *e = strstr(q, ", ");
+                int len = e ? (int)(e - q) : (int)strlen(q);
+                if (col == 0) col = fprintf(out, "          ");
+                else if (col + len > 94) col = fprintf(out, ",\n          ");
+                else col += fprintf(out, ",");
+                col += fprintf(out, " %.*s", len, q);
+                q = e ? e + 2 : q + len;
+            }
+            fputc('\n', out);
+        }
     } else {
         fprintf(out, "  N-1      not checked\n");
     }

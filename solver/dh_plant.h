@@ -149,9 +149,16 @@ typedef struct dh_turbine_state {
 typedef struct dh_turbine_region {
     double p_extraction;    /* Pa, at which it was derived */
     bool extraction_ok;     /* the extraction pressure lies in the controlled range */
+    bool uncontrolled;      /* it lies below that range: the extraction is uncontrolled (the
+                               extraction valve / LP diaphragm can no longer hold the chamber
+                               pressure up; it follows the header, docs/plant.md) and the unit
+                               keeps running; extraction is still possible */
     double max_throttle;    /* kg/s, min(max_throttle_flow, HP Stodola capacity) */
     double max_lp;          /* kg/s, LP Stodola capacity with the LP valve wide open */
     double max_extraction;  /* kg/s, largest extraction that some operating point allows */
+    double min_extraction;  /* kg/s, smallest one: 0, except with uncontrolled extraction when the
+                               LP cannot swallow the minimum throttle flow alone
+                               (min_throttle_flow - max_lp); the polygon starts there */
     double min_power, max_power; /* W electric over the whole region */
     int n;
     double extraction[DH_PLANT_REGION_MAX]; /* kg/s */

@@ -52,6 +52,13 @@ typedef struct dh_plant_couple_options {
     double flow_rtol;         /* flow-limited: |draw - capacity| / capacity that ends it (1e-4) */
     dh_power_mode power_mode; /* condensing flows: heat-led (default), max, target */
     double power_target;      /* W electric, DH_POWER_TARGET only */
+    /* N-1 load shedding (docs/plant.md, "N-1: physics and load shedding") */
+    double shed_min_pressure; /* Pa abs, header pressure the operators hold by shedding load;
+                                 NaN (default): the bottom of the controlled extraction range,
+                                 max over turbines in service of extraction_pressure_min -
+                                 extraction_line_dp (no turbine: the set pressure) */
+    const char *shed_last;    /* comma-separated consumer groups shed only after all others
+                                 ("residential,chemical" by default; "" = plain proportional) */
 } dh_plant_couple_options;
 
 void dh_plant_couple_options_init(dh_plant_couple_options *opt);
@@ -66,6 +73,9 @@ typedef struct dh_plant_coupling {
     unsigned demand_binding;/* DH_LIMIT_* bits that cap the plant at the set pressure (the first
                                dispatch, of the demand); 0 when it delivers the demand */
     double header_pressure; /* Pa, at the header in the final state */
+    double header_temperature; /* K, the header source temperature of the final state: the set
+                                  point, or when flow-limited what the plant delivers there
+                                  (uncontrolled extraction colder than the set point) */
     double header_flow;     /* kg/s, network side, final state */
     double unmet_steam;     /* kg/s, steam consumers' unmet demand, final state */
     double unmet_heat;      /* W, heat consumers' unmet demand, final state */
@@ -91,6 +101,28 @@ typedef struct dh_plant_coupling {
     unsigned n1_limits;     /* DH_LIMIT_* bits binding or at their bound in the N-1 dispatch
                                of the flow-limited state (0 unless n1_converged) */
     dh_solve_stats n1_stats;
+    double n1_header_temperature; /* K, header source temperature of the N-1 state */
+
+    /* N-1 load shedding: the draw the operators must shed to hold the header at
+     * shed_min_pressure with that boiler out. Rule: consumers outside the `shed_last` groups
+     * are shed first, in proportion to their draw (the same fraction of each), then the
+     * shed_last groups the same way. Computed when the N-1 verdict fails. */
+    bool n1_shed_checked;     /* computed (its network solve converged) */
+    double n1_shed_pressure;  /* Pa abs, the header pressure held */
+    double n1_shed_draw;      /* kg/s, the network's draw there with every consumer drawing */
+    double n1_shed_capacity;  /* kg/s, the plant's N-1 capacity there */
+    double n1_shed;           /* kg/s = max(draw - capacity, 0): steam to shed */
+    double n1_shed_heat;      /* W, heat consumers' part of it as heat */
+    const char *n1_shed_last; /* the shed_last groups of the options (borrowed) */
+    double n1_shed_fraction[2]; /* fraction of each consumer's draw shed: [0] groups shed first,
+                                   [1] the shed_last groups */
+    size_t n1_shed_n_groups;
+#define DH_COUPLE_GROUPS_MAX 16
+    const char *n1_shed_group[DH_COUPLE_GROUPS_MAX]; /* group names (borrowed from the network;
+                                   "" for consumers without a group); more groups than the max
+                                   are summed into the last row */
+    double n1_shed_group_flow[DH_COUPLE_GROUPS_MAX]; /* kg/s steam shed per group */
+    double n1_shed_group_fraction[DH_COUPLE_GROUPS_MAX]; /* of the group's draw */
 } dh_plant_coupling;
 
 /* The coupled solve of `net` (study settings in `study`) with the plant `plant` behind the

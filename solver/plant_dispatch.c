@@ -22,6 +22,9 @@
  *  6. Unmet demand D - (E + PRDS) and the limit that binds; capacity and N-1 capacity are the
  *     header flow of the same rule at an unbounded demand, heat-led, with all available boilers
  *     and with the largest one out.
+ * Turbines: below their controlled extraction range (header pressure too low) they keep running
+ * with uncontrolled extraction (plant_turbine.c): the same rule applies with the region at that
+ * pressure; above the range they extract nothing.
  * The main-steam enthalpy is the flow-weighted mix of the boiler outlets: with unequal boilers
  * the dispatch is repeated until it settles (one pass when the boilers are alike).
  */
@@ -115,6 +118,7 @@ typedef struct unit_t {
     bool on;
     double p_e;   /* Pa, extraction chamber */
     double e_cap; /* kg/s, largest extraction */
+    double e_lo;  /* kg/s, smallest extraction (> 0 only with uncontrolled extraction) */
     double m_e, m_c, lo, hi;
 } unit_t;
 
@@ -131,21 +135,27 @@ typedef struct pass_t {
     dh_error *err;
 } pass_t;
 
-/* Water-filling: share `target` (kg/s delivered to the header) equally over the units on, each
- * capped at e_cap * gain; returns the total placed (<= target). */
+/* Water-filling: every unit on first gets its smallest extraction e_lo (0 but with uncontrolled
+ * extraction), then the rest of `target` (kg/s delivered to the header) is shared equally over
+ * the units on, each capped at e_cap * gain; returns the total placed (<= target, unless the
+ * smallest extractions alone exceed it). */
 static double share_extraction(pass_t *s, double target)
 {
     size_t n = s->p->n_turbines;
     bool fixed[DH_PLANT_TURBINES_MAX] = {false};
-    double cap[DH_PLANT_TURBINES_MAX];
+    double cap[DH_PLANT_TURBINES_MAX], base[DH_PLANT_TURBINES_MAX];
     size_t n_free = 0;
+    double total = 0;
     for (size_t i = 0; i < n; i++) {
-        s->u[i].m_e = 0;
-        cap[i] = s->u[i].e_cap * s->gain[i];
-        if (s->u[i].on && s->u[i].e_cap > 0) n_free++;
+        bool on = s->u[i].on && s->u[i].e_cap > 0;
+        base[i] = on ? s->u[i].e_lo * s->gain[i] : 0.0;
+        s->u[i].m_e = on ? s->u[i].e_lo : 0.0;
+        cap[i] = s->u[i].e_cap * s->gain[i] - base[i];
+        total += base[i];
+        if (on && cap[i] > 0) n_free++;
         else fixed[i] = true;
     }
-    double left = fmax(target, 0.0), total = 0;
+    double left = fmax(target - total, 0.0);
     while (n_free > 0 && left > 0) {
         double share = left / (double)n_free;
         bool capped = false;
@@ -160,7 +170,7 @@ static double share_extraction(pass_t *s, double target)
             }
         if (capped) continue;
         for (size_t i = 0; i < n; i++)
-            if (!fixed[i]) s->u[i].m_e = share / s->gain[i];
+            if (!fixed[i]) s->u[i].m_e = (base[i] + share) / s->gain[i];
         total += left;
         left = 0;
     }
@@ -223,10 +233,11 @@ static void set_condensing(pass_t *s, double lambda)
         if (s->u[i].on) s->u[i].m_c = s->u[i].lo + lambda * (s->u[i].hi - s->u[i].lo);
 }
 
-/* Main steam at extraction total E, condensing at minimum (for the extraction cut). */
-static dh_status main_steam_at(pass_t *s, double E, double *M)
+/* Main steam at extraction total E, condensing at minimum (for the extraction cut); *placed is
+ * the extraction total actually placed (E, or the units' smallest extractions if larger). */
+static dh_status main_steam_at(pass_t *s, double E, double *M, double *placed)
 {
-    share_extraction(s, E);
+    *placed = share_extraction(s, E);
     dh_status st = lp_ranges(s, true);
     if (st != DH_OK) return st;
     set_condensing(s, 0.0);
@@ -364,6 +375,20 @@ static dh_status run_pass(pass_t *s, pass_out *o)
             if (!t->in_service || i >= allowed || s->region[i].n == 0) continue;
             u->on = true;
             u->e_cap = s->region[i].max_extraction;
+            u->e_lo = s->region[i].min_extraction;
+        }
+        /* uncontrolled extraction with a smallest extraction above the demand: the last such
+         * unit comes off (its extraction would have nowhere to go) */
+        double lo_sum = 0;
+        size_t last_lo = p->n_turbines;
+        for (size_t i = 0; i < p->n_turbines; i++)
+            if (s->u[i].on && s->u[i].e_lo > 0) {
+                lo_sum += s->u[i].e_lo * s->gain[i];
+                last_lo = i;
+            }
+        if (lo_sum > D + EPS && last_lo < p->n_turbines) {
+            allowed = last_lo;
+            continue;
         }
         /* 1. cogeneration first; 2. PRDS */
         o->E = share_extraction(s, D);
@@ -421,18 +446,18 @@ static dh_status run_pass(pass_t *s, pass_out *o)
             o->M = throttle_total(s) + o->prds_in;
             break;
         }
-        double M0; /* c) extraction: largest total E' in [0, E] with M(E') <= B */
-        if ((st = main_steam_at(s, 0.0, &M0)) != DH_OK) return st;
+        double M0, E0; /* c) extraction: largest total E' in [E0, E] with M(E') <= B */
+        if ((st = main_steam_at(s, 0.0, &M0, &E0)) != DH_OK) return st;
         if (M0 <= o->B + EPS) {
-            double a = 0, b = o->E, Mx;
+            double a = E0, b = o->E, Mx, Ex;
             for (int k = 0; k < 200 && b - a > 1e-12 * (1 + b); k++) {
                 double c = 0.5 * (a + b);
-                if ((st = main_steam_at(s, c, &Mx)) != DH_OK) return st;
+                if ((st = main_steam_at(s, c, &Mx, &Ex)) != DH_OK) return st;
                 if (Mx <= o->B) a = c;
                 else b = c;
             }
-            if ((st = main_steam_at(s, a, &Mx)) != DH_OK) return st;
-            o->E = a;
+            if ((st = main_steam_at(s, a, &Mx, &Ex)) != DH_OK) return st;
+            o->E = Ex;
             o->M = Mx + o->prds_in;
             break;
         }
@@ -587,8 +612,10 @@ static dh_status solve(const dh_plant_params *p, const dh_plant_demand *d, const
             hq += ts->extraction_flow * ts->h_extraction;
         }
         r->extraction_spray_flow += r->extraction_spray[i];
-        if (r->region[i].extraction_ok) any_ext_ok = true;
-        else r->active |= DH_LIMIT_EXTRACTION_PRESSURE;
+        /* below the controlled range the extraction still flows (uncontrolled): the limit is
+         * flagged as active (the header is outside the range), it binds only above the range */
+        if (r->region[i].extraction_ok || r->region[i].uncontrolled) any_ext_ok = true;
+        if (!r->region[i].extraction_ok) r->active |= DH_LIMIT_EXTRACTION_PRESSURE;
         if (u->e_cap > 0 && u->m_e < u->e_cap - EPS) all_ext_capped = false;
         if (u->e_cap > 0 && u->m_e >= u->e_cap - EPS) r->active |= DH_LIMIT_EXTRACTION;
         if (ts->electric_power >= t->max_power * (1 - 1e-9)) r->active |= DH_LIMIT_TURBINE_POWER;

@@ -14,6 +14,11 @@
  *     stage group (reference: max_lp_flow at p2 = p_e,d (1 - lp_valve_loss), condenser pressure;
  *     p v ratio taken as 1: the LP inlet temperature varies by a few % only);
  *   LP stage group: p2 -> p_c, h_x = h_e - eta_lp (h_e - h(p_c, s2)).
+ * Below the controlled extraction range (uncontrolled extraction, docs/plant.md): the chamber
+ *   pressure follows the header (p_e = p_header + line dp), the unit keeps running; the HP law is
+ *   the same (inlet fixed by the main steam), the LP passes what its cone law swallows at p_e with
+ *   the diaphragm wide open, never less than the cooling flow min_lp_flow (where the law would
+ *   give less, the LP inlet pressure is held at its wide-open value p_e (1 - lp_valve_loss)).
  * Shaft power P = m0 (h0 - h_e) + m_c (h_e - h_x), so m0 h0 = m_e h_e + m_c h_x + P exactly;
  * electric power = P eta_mech eta_gen.
  * Willans option: section drops fixed at the design-point values of the model above,
@@ -148,13 +153,23 @@ static double max_throttle_at(const dh_turbine_params *t, const hp_ref *r, doubl
     return fmin(m, t->max_throttle_flow);
 }
 
-/* LP swallowing capacity at extraction pressure p_e (LP valve wide open, p v ratio 1). */
+/* Below the controlled extraction range: uncontrolled extraction. */
+static bool extraction_uncontrolled(const dh_turbine_params *t, double p_e)
+{
+    return p_e < t->extraction_pressure_min * (1 - 1e-12);
+}
+
+/* LP swallowing capacity at extraction pressure p_e (LP valve wide open, p v ratio 1). With
+ * uncontrolled extraction, never below the cooling flow: the unit stays in service and the
+ * last stages get their minimum (the model's LP inlet pressure is then capped at the wide-open
+ * value, eval_efficiency). */
 static double max_lp_at(const dh_turbine_params *t, double p_e)
 {
     double p2_ref = t->design_extraction_pressure * (1 - t->lp_valve_loss);
     double p2_max = p_e * (1 - t->lp_valve_loss);
-    return dh_stodola_flow(t->max_lp_flow, p2_ref, t->condenser_pressure, 1.0, p2_max,
-                           t->condenser_pressure, 1.0);
+    double m = dh_stodola_flow(t->max_lp_flow, p2_ref, t->condenser_pressure, 1.0, p2_max,
+                               t->condenser_pressure, 1.0);
+    return extraction_uncontrolled(t, p_e) ? fmax(m, t->min_lp_flow) : m;
 }
 
 /* HP stage-group inlet pressure p1 passing m0 at extraction pressure p_e: fixed-point iteration
@@ -192,6 +207,9 @@ static dh_status eval_efficiency(const dh_turbine_params *t, const hp_ref *r, do
     double p2_ref = t->design_extraction_pressure * (1 - t->lp_valve_loss);
     o->p_lp_inlet = dh_stodola_inlet_pressure(m_c, t->max_lp_flow, p2_ref, t->condenser_pressure,
                                               t->condenser_pressure, 1.0);
+    /* the LP valve cannot raise the pressure: at most its wide-open value (reached only by the
+     * cooling flow with uncontrolled extraction at a very low header pressure) */
+    o->p_lp_inlet = fmin(o->p_lp_inlet, p_e * (1 - t->lp_valve_loss));
     if (m_c > 0) {
         if ((st = dh_props_ph(o->p_lp_inlet, o->h_extraction, &s2, err)) != DH_OK) return st;
         if ((st = dh_props_ps(t->condenser_pressure, s2.s, &xs, err)) != DH_OK) return st;
@@ -267,12 +285,19 @@ static bool extraction_pressure_ok(const dh_turbine_params *t, double p_e)
            p_e <= t->extraction_pressure_max * (1 + 1e-12);
 }
 
+/* Extraction is possible in the controlled range and below it (uncontrolled); above it the
+ * extraction valve closes (the chamber cannot be raised above its design range). */
+static bool extraction_possible(const dh_turbine_params *t, double p_e)
+{
+    return p_e <= t->extraction_pressure_max * (1 + 1e-12);
+}
+
 dh_status dh_turbine_lp_range(const dh_turbine_params *t, double p_extraction,
                               double extraction_flow, double *lo, double *hi, dh_error *err)
 {
     double m_e = extraction_flow;
     *lo = *hi = 0;
-    if (m_e > 0 && !extraction_pressure_ok(t, p_extraction)) return DH_ERR_INFEASIBLE;
+    if (m_e > 0 && !extraction_possible(t, p_extraction)) return DH_ERR_INFEASIBLE;
     if (m_e > t->max_extraction + FLOW_EPS || m_e < 0) return DH_ERR_INFEASIBLE;
     hp_ref r;
     dh_status st;
@@ -317,12 +342,13 @@ dh_status dh_turbine_lp_range(const dh_turbine_params *t, double p_extraction,
 }
 
 /* Largest feasible extraction at p_e (0 when none): the lower LP boundary's power rises with the
- * extraction beyond min_throttle - min_lp, so feasibility is an interval [0, e_max]. */
-static dh_status max_extraction_at(const dh_turbine_params *t, double p_e, double mt, double *e_max,
-                                   dh_error *err)
+ * extraction beyond min_throttle - min_lp, so feasibility is an interval [e_min, e_max]
+ * (e_min = 0 but with uncontrolled extraction, region_eval; feasible there when called). */
+static dh_status max_extraction_at(const dh_turbine_params *t, double p_e, double mt,
+                                   double e_min, double *e_max, dh_error *err)
 {
     *e_max = 0;
-    if (!extraction_pressure_ok(t, p_e)) return DH_OK;
+    if (!extraction_possible(t, p_e)) return DH_OK;
     double u = fmin(t->max_extraction, mt - t->min_lp_flow);
     if (u <= 0) return DH_OK;
     double lo, hi;
@@ -332,7 +358,7 @@ static dh_status max_extraction_at(const dh_turbine_params *t, double p_e, doubl
         return DH_OK;
     }
     if (st != DH_ERR_INFEASIBLE) return st;
-    double a = 0, b = u;
+    double a = e_min, b = u;
     for (int k = 0; k < 100 && b - a > 1e-12 * (1 + b); k++) {
         double c = 0.5 * (a + b);
         st = dh_turbine_lp_range(t, p_e, c, &lo, &hi, err);
@@ -369,31 +395,36 @@ dh_status dh_turbine_region_eval(const dh_turbine_params *t, double p_extraction
     double p_e = p_extraction;
     out->p_extraction = p_e;
     out->extraction_ok = extraction_pressure_ok(t, p_e);
+    out->uncontrolled = extraction_uncontrolled(t, p_e);
     hp_ref r;
     dh_status st;
     if ((st = hp_reference(t, &r, err)) != DH_OK) return st;
     double mt = max_throttle_at(t, &r, p_e), mlp = max_lp_at(t, p_e);
     out->max_throttle = mt;
     out->max_lp = mlp;
-    double e_max;
-    if ((st = max_extraction_at(t, p_e, mt, &e_max, err)) != DH_OK) return st;
-    out->max_extraction = e_max;
+    /* smallest extraction: the rest of the minimum throttle flow must pass the LP (only binds
+     * with uncontrolled extraction, where the LP capacity is small) */
+    double e_min = fmax(0.0, t->min_throttle_flow - mlp);
     double lo0, hi0;
-    st = dh_turbine_lp_range(t, p_e, 0.0, &lo0, &hi0, err);
+    st = dh_turbine_lp_range(t, p_e, e_min, &lo0, &hi0, err);
     if (st == DH_ERR_INFEASIBLE) return DH_OK; /* empty region: n = 0 */
     if (st != DH_OK) return st;
+    double e_max;
+    if ((st = max_extraction_at(t, p_e, mt, e_min, &e_max, err)) != DH_OK) return st;
+    out->max_extraction = e_max;
+    out->min_extraction = e_min;
 
     /* breakpoints of the lower boundary P(m_e, max(min_lp, min_throttle - m_e)) */
     double P;
     double brk_lo = t->min_throttle_flow - t->min_lp_flow;
-    if ((st = power_at(t, p_e, 0.0, lo0, &P, err)) != DH_OK) return st;
-    region_add(out, 0.0, P);
-    if (brk_lo > 0 && brk_lo < e_max) {
+    if ((st = power_at(t, p_e, e_min, lo0, &P, err)) != DH_OK) return st;
+    region_add(out, e_min, P);
+    if (brk_lo > e_min && brk_lo < e_max) {
         if ((st = power_at(t, p_e, brk_lo, t->min_lp_flow, &P, err)) != DH_OK) return st;
         region_add(out, brk_lo, P);
     }
     double lo, hi;
-    if (e_max > 0) {
+    if (e_max > e_min) {
         if ((st = dh_turbine_lp_range(t, p_e, e_max, &lo, &hi, err)) != DH_OK) return st;
         if ((st = power_at(t, p_e, e_max, lo, &P, err)) != DH_OK) return st;
         region_add(out, e_max, P);
@@ -405,11 +436,11 @@ dh_status dh_turbine_region_eval(const dh_turbine_params *t, double p_extraction
     int np = 0;
     pts[np++] = e_max;
     double sw = mt - mlp;
-    double pieces[3] = {0.0, (sw > 0 && sw < e_max) ? sw : 0.0, e_max};
+    double pieces[3] = {e_min, (sw > e_min && sw < e_max) ? sw : e_min, e_max};
     for (int k = 1; k >= 0; k--) {
         double a = pieces[k], b = pieces[k + 1];
         if (!(b > a)) continue;
-        if (k == 0 && pieces[1] > 0) pts[np++] = pieces[1];
+        if (k == 0 && pieces[1] > e_min) pts[np++] = pieces[1];
         double Pa, Pb;
         if ((st = upper_raw(t, p_e, mt, mlp, a, &Pa, err)) != DH_OK) return st;
         if ((st = upper_raw(t, p_e, mt, mlp, b, &Pb, err)) != DH_OK) return st;
@@ -428,8 +459,8 @@ dh_status dh_turbine_region_eval(const dh_turbine_params *t, double p_extraction
             pts[np++] = 0.5 * (x0 + x1);
         }
     }
-    pts[np++] = 0.0;
-    /* pts run from e_max down to 0 but the crossings of the lower piece may precede the switch
+    pts[np++] = e_min;
+    /* pts run from e_max down to e_min but the crossings of the lower piece may precede the switch
      * point: sort descending (np <= 6) */
     for (int i = 1; i < np; i++)
         for (int j = i; j > 0 && pts[j] > pts[j - 1]; j--) {

@@ -319,6 +319,70 @@ START_TEST(couple_above_capacity)
 }
 END_TEST
 
+START_TEST(couple_short_turbine_plant)
+{
+    /* The small network fed by 2 x 30 t/h boilers, one default C25 turbine (condensing minimum
+     * 15 t/h) and a 20 t/h PRDS; the consumer wants 100 t/h. The plant is short: the header
+     * falls far below the controlled extraction range (0.73 MPa header = 0.78 MPa chamber), the
+     * turbine keeps running with uncontrolled extraction and the plant delivers what the boilers
+     * make less the condensing minimum, 60 - 15 = 45 t/h (boilers at capacity: the PRDS gets
+     * nothing; the extraction at this pressure is colder than the 290 degC set point: no spray).
+     * The header settles where the network draws just that: draw = capacity to the search's
+     * tolerance (flow_rtol 1e-4, with the state on the side where the plant carries it all). */
+    static const char *yaml =
+        "plant:\n"
+        "  header_source: HDR\n"
+        "  boilers:\n"
+        "    - {id: B, count: 2, rated_flow: 30 t/h}\n"
+        "  turbines:\n"
+        "    - {id: T1}\n"
+        "  prds: {capacity: 20 t/h}\n";
+    char buf[4096];
+    int n = snprintf(buf, sizeof buf, net_yaml, "101 t/h");
+    snprintf(buf + n, sizeof buf - (size_t)n, "%s", yaml);
+    dh_diag d;
+    run x;
+    memset(&x, 0, sizeof x);
+    x.c = read_text(buf, &d);
+    ck_assert_msg(x.c != NULL, "%s", diag_text(&d));
+    dh_diag_free(&d);
+    dh_error e;
+    ck_assert_int_eq(dh_plant_params_from_spec(&x.c->plant, &x.p, &e), DH_OK);
+    ck_assert_int_eq(dh_snapshot_create(x.c->net, &x.r), 0);
+    dh_plant_couple_options opt;
+    dh_plant_couple_options_init(&opt);
+    opt.n1_check = false;
+    dh_error_clear(&e);
+    x.st = dh_plant_couple(x.c->net, &x.c->study, &x.p, x.c->plant.source, &opt, x.r, NULL, &x.o,
+                           &e);
+    ck_assert_msg(x.st == DH_OK, "%s", e.message);
+    const dh_plant_coupling *o = &x.o;
+    const dh_plant_result *r = &o->plant;
+    ck_assert(o->flow_limited);
+    ck_assert_double_eq_tol(o->demand * 3.6, 100.0, 1e-6);
+    ck_assert(r->turbine_on[0]);
+    ck_assert(r->region[0].uncontrolled);
+    ck_assert_double_lt(o->header_pressure, 0.73e6);
+    ck_assert_double_gt(o->header_pressure, x.c->net->ambient.atmospheric_pressure);
+    /* boilers at capacity, the condensing flow at its 15 t/h minimum */
+    ck_assert_double_eq_tol(r->main_steam_flow * 3.6, 60.0, 60.0 * 2e-4);
+    ck_assert_double_eq_tol(r->condenser_flow * 3.6, 15.0, 1e-6);
+    /* delivered = boilers' capacity - condensing minimum = capacity at that pressure */
+    ck_assert_double_eq_tol(r->capacity * 3.6, 45.0, 1e-6);
+    ck_assert_double_eq_tol(o->header_flow, r->capacity, 1e-4 * r->capacity);
+    ck_assert_double_le(o->header_flow, r->capacity * (1 + 1e-12));
+    ck_assert_double_eq_tol(o->unmet_steam, o->demand - o->header_flow, 1e-6 * o->demand);
+    /* the header source carries the plant's delivered (colder) temperature: balances close;
+     * energy to 1e-3: the source temperature is the plant's mix at its capacity, the dispatch
+     * of the draw (1e-4 less) throttles the HP a little more */
+    ck_assert_double_lt(o->header_temperature, o->set_temperature);
+    ck_assert_double_eq_tol(o->header_temperature, r->header_temperature, 0.5);
+    ck_assert_double_le(fabs(o->mass_balance), 1e-9 * o->header_flow + 1e-12);
+    ck_assert_double_le(fabs(o->energy_balance), 1e-3 * r->heat_supplied);
+    run_free(&x);
+}
+END_TEST
+
 START_TEST(couple_park)
 {
     /* _i = 0: winter peak, 1: summer low */
@@ -360,6 +424,40 @@ START_TEST(couple_park)
     }
     ck_assert(!o.flow_limited);
     ck_assert_double_le(fabs(o.energy_balance), 1e-6 * o.plant.heat_supplied);
+    if (_i == 0) {
+        /* N-1 (B1 out) fails. (a) Physics, every consumer drawing: the header falls below the
+         * controlled extraction range, the turbines keep running (uncontrolled extraction) and
+         * the plant delivers what two boilers make less the two condensing minima:
+         * 2 x 130 - 2 x 15 = 230 t/h, + the PRDS spray if the turbines reach their power cap
+         * (a few t/h at most); draw = capacity there (flow_rtol 1e-4). The header pressure that
+         * draws 230 t/h lies well above the 0.21 MPa of the PRDS-only plant (117-130 t/h). */
+        ck_assert(!o.n1_holds && o.n1_solved && o.n1_converged);
+        ck_assert_double_ge(o.n1_header_flow * 3.6, 230.0 * (1 - 2e-4));
+        ck_assert_double_le(o.n1_header_flow * 3.6, 240.0);
+        ck_assert_double_gt(o.n1_header_pressure, 0.3e6);
+        ck_assert_double_lt(o.n1_header_pressure, 0.73e6);
+        ck_assert(!(o.n1_limits & DH_LIMIT_NO_TURBINE));
+        ck_assert(o.n1_limits & DH_LIMIT_BOILER_CAPACITY);
+        ck_assert_double_gt(o.n1_unmet_steam, 0); /* someone goes short: steam and heat */
+        ck_assert_double_gt(o.n1_unmet_heat, 0);
+        /* (b) load shedding to hold 0.73 MPa (0.78 MPa chamber - 0.05 MPa line): the draw there
+         * less the N-1 capacity there; the rule sheds other groups first, then residential and
+         * chemical, so the fractions are ordered and the total is the sum of the groups */
+        ck_assert(o.n1_shed_checked);
+        ck_assert_double_eq_tol(o.n1_shed_pressure, 0.73e6, 1e-3);
+        ck_assert_double_eq_tol(o.n1_shed, o.n1_shed_draw - o.n1_shed_capacity, 1e-9);
+        ck_assert_double_gt(o.n1_shed * 3.6, 80.0);
+        ck_assert_double_ge(o.n1_shed_fraction[0], o.n1_shed_fraction[1]);
+        double sum = 0;
+        for (size_t k = 0; k < o.n1_shed_n_groups; k++) {
+            sum += o.n1_shed_group_flow[k];
+            bool last = !strcmp(o.n1_shed_group[k], "residential") ||
+                        !strcmp(o.n1_shed_group[k], "chemical");
+            ck_assert_double_eq_tol(o.n1_shed_group_fraction[k], o.n1_shed_fraction[last], 1e-12);
+        }
+        /* consumer draws vs the header's: the mains' condensate (~0.1 t/h) differs */
+        ck_assert_double_eq_tol(sum, o.n1_shed, 1e-3 * o.n1_shed);
+    }
     ck_assert_double_le(fabs(o.mass_balance), 1e-9 * o.header_flow);
     dh_snapshot_destroy(&r);
     dh_snapshot_destroy(&r1);
@@ -383,6 +481,7 @@ int main(void)
     tcase_add_test(tc, couple_below_n1);
     tcase_add_test(tc, couple_n1_fails);
     tcase_add_test(tc, couple_above_capacity);
+    tcase_add_test(tc, couple_short_turbine_plant);
     tcase_add_loop_test(tc, couple_park, 0, 2);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);

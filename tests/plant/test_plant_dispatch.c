@@ -67,7 +67,9 @@ static void check_plant(const dh_plant_params *p, const dh_plant_demand *d,
         ck_assert_double_le(s->extraction_flow, t->max_extraction + FTOL);
         ck_assert_double_le(s->extraction_flow, g->max_extraction + FTOL);
         ck_assert_double_ge(s->extraction_flow, 0);
-        if (!g->extraction_ok) ck_assert_double_eq(s->extraction_flow, 0);
+        /* above the controlled range no extraction; below it uncontrolled extraction */
+        if (!g->extraction_ok && !g->uncontrolled) ck_assert_double_eq(s->extraction_flow, 0);
+        if (g->uncontrolled) ck_assert_double_ge(s->extraction_flow, g->min_extraction - FTOL);
         ck_assert_double_ge(s->lp_flow, t->min_lp_flow - FTOL);
         ck_assert_double_le(s->lp_flow, g->max_lp + FTOL);
         ck_assert_double_le(s->electric_power, t->max_power * (1 + 1e-9));
@@ -376,6 +378,59 @@ START_TEST(header_pressure_outside_extraction_range)
 }
 END_TEST
 
+START_TEST(header_below_extraction_range_uncontrolled)
+{
+    /* N-1 (B1 out) at a header of 0.35 MPa: extraction chamber 0.40 MPa < 0.78 MPa, the bottom
+     * of the controlled range. Uncontrolled extraction (docs/plant.md): both turbines stay in
+     * service and the plant still delivers its two boilers' steam less the condensing minimum,
+     * 260 - 2 x 15 = 230 t/h (the extraction at 0.40 MPa is colder than the 290 degC set point:
+     * no spray, and boilers at capacity leave nothing for the PRDS). check_plant() asserts every
+     * limit and the balances. */
+    dh_plant_params p;
+    dh_plant_defaults(&p);
+    p.boiler[0].in_service = false;
+    dh_plant_demand d = demand(334);
+    d.header_pressure = 0.35e6;
+    d.header_temperature = 290 + 273.15;
+    dh_plant_result r = run(&p, &d);
+    ck_assert_int_eq(r.n_turbines_on, 2);
+    ck_assert_int_eq(r.n_boilers_on, 2);
+    for (int i = 0; i < 2; i++) {
+        ck_assert(r.region[i].uncontrolled && !r.region[i].extraction_ok);
+        ck_assert(r.turbine_on[i]);
+        /* the condensing flow stays at the cooling minimum, 15 t/h */
+        ck_assert_double_le(fabs(r.turbine[i].lp_flow - 15 * TPH), 1e-7);
+        ck_assert_double_le(rel(r.turbine[i].p_extraction, 0.40e6), 1e-15);
+        /* the extraction is colder than the header set point: delivered as it is */
+        ck_assert_double_lt(r.turbine[i].T_extraction, d.header_temperature);
+    }
+    ck_assert_double_le(fabs(r.main_steam_flow - 260 * TPH), 1e-7);
+    ck_assert_double_le(fabs(r.header_flow - 230 * TPH), 1e-6);
+    ck_assert_double_le(fabs(r.capacity - 230 * TPH), 1e-6);
+    ck_assert(r.binding & DH_LIMIT_BOILER_CAPACITY);
+    ck_assert(r.active & DH_LIMIT_EXTRACTION_PRESSURE);
+    ck_assert(!(r.active & DH_LIMIT_NO_TURBINE));
+    ck_assert_double_lt(r.header_temperature, d.header_temperature);
+    /* low demand at that pressure: cogeneration only, still balanced (check_plant) */
+    d.steam_flow = 100 * TPH;
+    r = run(&p, &d);
+    ck_assert_double_le(fabs(r.header_flow - 100 * TPH), 1e-7);
+    ck_assert_double_eq(r.unmet_steam, 0);
+    /* near atmospheric the cooling flow is still held; the larger HP drop brings the turbines
+     * to their 24 MW cap, the extraction is cut there and the PRDS takes the rest of the main
+     * steam, sprayed to the set point: a little more than 230 t/h reaches the header (the PRDS
+     * spray is < 20 % of its inlet, itself < 60 t/h here) */
+    d.header_pressure = 0.12e6;
+    d.steam_flow = 334 * TPH;
+    r = run(&p, &d);
+    ck_assert_int_eq(r.n_turbines_on, 2);
+    ck_assert(r.active & DH_LIMIT_TURBINE_POWER);
+    ck_assert_double_le(fabs(r.main_steam_flow - 260 * TPH), 1e-7);
+    ck_assert_double_ge(r.header_flow, 230 * TPH - 1e-7);
+    ck_assert_double_le(r.header_flow, 242 * TPH);
+}
+END_TEST
+
 START_TEST(bad_demand_is_an_input_error)
 {
     dh_plant_params p;
@@ -408,6 +463,7 @@ static Suite *suite(void)
     tcase_add_test(tc, max_power_and_target);
     tcase_add_test(tc, merit_order_sharing);
     tcase_add_test(tc, header_pressure_outside_extraction_range);
+    tcase_add_test(tc, header_below_extraction_range_uncontrolled);
     tcase_add_test(tc, bad_demand_is_an_input_error);
     suite_add_tcase(s, tc);
     return s;

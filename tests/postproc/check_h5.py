@@ -128,6 +128,8 @@ PLANT = {
     "n1/header_pressure": ("Pa", "S"), "n1/header_flow": ("kg/s", "S"),
     "n1/unmet_mass_flow": ("kg/s", "S"), "n1/unmet_heat": ("W", "S"), "n1/limits": ("", "X"),
     "n1/consumer_unmet": ("kg/s or W", "C"),
+    "n1/shed_pressure": ("Pa", "S"), "n1/shed_mass_flow": ("kg/s", "S"),
+    "n1/shed_heat": ("W", "S"), "n1/shed_groups": ("", "X"), "n1/shed_rule": ("", "X"),
 }
 
 
