@@ -159,7 +159,7 @@ static int run_gnuplot(const char *script, dh_error *err)
 
 static void put_terminal(FILE *g, const char *png, const char *title)
 {
-    fprintf(g, "set terminal pngcairo size 1200,900 enhanced font ',11'\nset output '");
+    fprintf(g, "set terminal pngcairo size 1200,900 noenhanced font ',11'\nset output '");
     put_label(g, png);
     fprintf(g, "'\nset title \"");
     put_label(g, title);
