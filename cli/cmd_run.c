@@ -9,6 +9,7 @@
  * Newton iteration (residual, solve phase, worst equation); otherwise, on a terminal only and
  * only once a solve has run for more than 0.5 s, one line updated in place; nothing when stderr
  * is not a terminal (logs, tests).
+ * A series study (study.type: series) runs in run_series.c (dh_run_series).
  * Exit: 0 converged; 1 no convergence (diagnosis naming the component with the worst residual;
  * the last iterate is still written); 2 bad input or usage.
  */
@@ -35,7 +36,8 @@
 static void usage(FILE *out)
 {
     fprintf(out, "usage: dhsim run CASE.yaml [-o OUT.h5] [--set KEY=VALUE]... [-v]\n"
-                 "  runs the steady study of the case and prints a summary;\n"
+                 "  runs the study of the case (steady, or series: one solve per step) and\n"
+                 "  prints a summary; a series shows its progress on a terminal;\n"
                  "  -o OUT.h5         write the results (and OUT.xmf for ParaView)\n"
                  "  --set KEY=VALUE   override a value by its dotted path\n"
                  "  -v, --verbose     every consumer in the summary; every Newton iteration\n"
@@ -143,6 +145,10 @@ int dh_cmd_run(int argc, char **argv)
         goto done;
     }
     dh_validate_print_warnings(&warn, stderr);
+    if (c->study.type == DH_STUDY_SERIES) { /* quasi-steady series: cli/run_series.c */
+        exit_code = dh_run_series(c, out_path, verbose);
+        goto done;
+    }
     dh_steady_options opt;
     dh_steady_options_init(&opt);
     run_progress pr = {.verbose = verbose, .tty = isatty(fileno(stderr)) != 0};

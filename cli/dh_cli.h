@@ -4,6 +4,8 @@
 #ifndef DH_CLI_H
 #define DH_CLI_H
 
+#include <stdbool.h>
+
 enum { DH_EXIT_OK = 0, DH_EXIT_FAILED = 1, DH_EXIT_USAGE = 2 };
 
 int dh_cmd_props(int argc, char **argv);
@@ -11,5 +13,9 @@ int dh_cmd_check(int argc, char **argv);
 int dh_cmd_run(int argc, char **argv);
 int dh_cmd_report(int argc, char **argv);
 int dh_cmd_import(int argc, char **argv);
+
+/* run_series.c: `dhsim run` of a series study (called by dh_cmd_run); exit status. */
+struct dh_case;
+int dh_run_series(struct dh_case *c, const char *out_path, bool verbose);
 
 #endif

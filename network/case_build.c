@@ -81,6 +81,7 @@ static const char *rc(const rec *r, size_t i)
 
 static const char *const w_study[] = {"steady", "series", "transient", NULL};
 static const char *const w_friction[] = {"colebrook", "swamee_jain", NULL};
+static const char *const w_water[] = {"iapws", "incompressible", NULL};
 static const char *const w_laying[] = {"above_ground", "buried", NULL};
 static const char *const w_valve[] = {"pressure_reducing", "check", "throttle", NULL};
 static const char *const w_source[] = {"fixed_pressure", "fixed_flow", NULL};
@@ -88,7 +89,7 @@ static const char *const w_medium[] = {"steam", "water", NULL};
 static const char *const w_consumer[] = {"steam", "heat", "water", NULL};
 
 enum { T_DHSIM, T_NAME, T_DESCRIPTION, T_AMBIENT, T_STUDY, T_DEFAULTS, T_NODES, T_PIPES,
-       T_VALVES, T_PUMPS, T_SOURCES, T_CONSUMERS, T_SUBSTATIONS, T_PLANT, T_N };
+       T_VALVES, T_PUMPS, T_SOURCES, T_CONSUMERS, T_SUBSTATIONS, T_PLANT, T_WEATHER, T_CALENDAR, T_LOADS, T_N };
 static const field top_fields[T_N] = {
     [T_DHSIM] = {"dhsim", FT_INT, 0, F_REQ | F_POS, NULL, 0},
     [T_NAME] = {"name", FT_STR, 0, 0, NULL, 0},
@@ -104,6 +105,9 @@ static const field top_fields[T_N] = {
     [T_CONSUMERS] = {"consumers", FT_ANY, 0, 0, NULL, 0},
     [T_SUBSTATIONS] = {"substations", FT_ANY, 0, 0, NULL, 0},
     [T_PLANT] = {"plant", FT_ANY, 0, 0, NULL, 0},
+    [T_WEATHER] = {"weather", FT_ANY, 0, 0, NULL, 0},
+    [T_CALENDAR] = {"calendar", FT_ANY, 0, 0, NULL, 0},
+    [T_LOADS] = {"loads", FT_ANY, 0, 0, NULL, 0},
 };
 
 enum { A_AIR, A_SOIL, A_PATM, A_WIND, A_N };
@@ -114,7 +118,8 @@ static const field ambient_fields[A_N] = {
     [A_WIND] = {"wind", FT_QTY, DH_Q_VELOCITY, F_NONNEG, NULL, 0},
 };
 
-enum { S_TYPE, S_FRICTION, S_TOL, S_MAXIT, S_VSTEAM, S_VWATER, S_N };
+enum { S_TYPE, S_FRICTION, S_TOL, S_MAXIT, S_VSTEAM, S_VWATER, S_START, S_END, S_STEP, S_WATER,
+       S_TWATER, S_N };
 static const field study_fields[S_N] = {
     [S_TYPE] = {"type", FT_ENUM, 0, 0, w_study, 0},
     [S_FRICTION] = {"friction", FT_ENUM, 0, 0, w_friction, 0},
@@ -122,6 +127,11 @@ static const field study_fields[S_N] = {
     [S_MAXIT] = {"max_iterations", FT_INT, 0, F_POS, NULL, 100000},
     [S_VSTEAM] = {"max_steam_velocity", FT_QTY, DH_Q_VELOCITY, F_NONNEG, NULL, 0},
     [S_VWATER] = {"max_water_velocity", FT_QTY, DH_Q_VELOCITY, F_NONNEG, NULL, 0},
+    [S_START] = {"start", FT_STR, 0, 0, NULL, 0}, /* series: read by series_study */
+    [S_END] = {"end", FT_STR, 0, 0, NULL, 0},
+    [S_STEP] = {"step", FT_QTY, DH_Q_TIME, F_POS, NULL, 0},
+    [S_WATER] = {"water", FT_ENUM, 0, 0, w_water, 0},
+    [S_TWATER] = {"water_temperature", FT_QTY, DH_Q_TEMPERATURE, F_ABS, NULL, 0},
 };
 
 enum { N_ID, N_X, N_Y, N_Z, N_N };
@@ -1180,6 +1190,8 @@ static void read_study(bctx *bc, const cv_node *n, dh_study *s)
     if (rec_has(&r, S_MAXIT) && get_int(&r, S_MAXIT, &l)) s->max_iterations = (int)l;
     if (rec_has(&r, S_VSTEAM)) get_qty(&r, S_VSTEAM, &s->max_steam_velocity);
     if (rec_has(&r, S_VWATER)) get_qty(&r, S_VWATER, &s->max_water_velocity);
+    if (rec_has(&r, S_WATER) && get_enum(&r, S_WATER, &e)) s->water = (dh_water_model)e;
+    if (rec_has(&r, S_TWATER)) get_qty(&r, S_TWATER, &s->water_temperature);
 }
 
 /* `defaults: {pipe: {...}, consumer: {...}}`: each checked once against its component's table
@@ -1683,6 +1695,628 @@ static void plant_resolve(case_ctx *ctx, const dh_network *net, dh_plant_spec *p
                hint ? "'?)" : "");
 }
 
+/* ---- series study: study.start/end/step, weather:, calendar:, loads: ------------------------
+ * (docs/case-format.md "Series study", docs/loads.md). Read into c->study.series_* and
+ * c->series (dh_case.h) in SI; files named here (weather, profiles) are only resolved against
+ * the case's folder: dh_case_loads_create (case_loads.c) reads them. Consumer ids and groups
+ * named by `loads:` are checked once the network is built (series_resolve). */
+
+static const char *const w_weekday[] = {"monday", "tuesday", "wednesday", "thursday",
+                                        "friday", "saturday", "sunday", NULL};
+static const char *const w_shape[] = {"ashrae", "cosine", NULL};
+static const char *const w_load[] = {"constant", "space_heating", "process", "hot_water",
+                                     "profile", NULL};
+
+enum { W_EPW, W_CSV, W_DD, W_N };
+static const field weather_fields[W_N] = {
+    [W_EPW] = {"epw", FT_STR, 0, 0, NULL, 0},
+    [W_CSV] = {"csv", FT_STR, 0, 0, NULL, 0},
+    [W_DD] = {"design_day", FT_ANY, 0, 0, NULL, 0},
+};
+enum { D_MEAN, D_MIN, D_RANGE, D_SHAPE, D_DATE, D_DAYS, D_N };
+static const field dd_fields[D_N] = {
+    [D_MEAN] = {"mean", FT_QTY, DH_Q_TEMPERATURE, F_ABS, NULL, 0},
+    [D_MIN] = {"minimum", FT_QTY, DH_Q_TEMPERATURE, F_ABS, NULL, 0},
+    [D_RANGE] = {"range", FT_QTY, DH_Q_TEMPERATURE_DIFF, F_NONNEG, NULL, 0},
+    [D_SHAPE] = {"shape", FT_ENUM, 0, 0, w_shape, 0},
+    [D_DATE] = {"date", FT_STR, 0, 0, NULL, 0},
+    [D_DAYS] = {"days", FT_INT, 0, F_POS, NULL, 365},
+};
+enum { CA_WEEKDAY, CA_HOLIDAYS, CA_N };
+static const field calendar_fields[CA_N] = {
+    [CA_WEEKDAY] = {"first_weekday", FT_ENUM, 0, 0, w_weekday, 0},
+    [CA_HOLIDAYS] = {"holidays", FT_ANY, 0, 0, NULL, 0},
+};
+enum { LO_MODELS, LO_ASSIGN, LO_COINC, LO_N };
+static const field loads_fields[LO_N] = {
+    [LO_MODELS] = {"models", FT_ANY, 0, 0, NULL, 0},
+    [LO_ASSIGN] = {"assign", FT_ANY, 0, 0, NULL, 0},
+    [LO_COINC] = {"coincidence", FT_ANY, 0, 0, NULL, 0},
+};
+enum { M_TYPE, M_INDOOR, M_DESIGN_OUT, M_CUTOFF, M_SEASON, M_OUTDOOR, M_MAXF, M_HOURS, M_MONTHS,
+       M_SHIFTS, M_WEEK, M_WEEKDAYS, M_HOLIDAY, M_PERIODS, M_CSV, M_N };
+static const field model_fields[M_N] = {
+    [M_TYPE] = {"type", FT_ENUM, 0, F_REQ, w_load, 0},
+    [M_INDOOR] = {"indoor", FT_QTY, DH_Q_TEMPERATURE, F_ABS, NULL, 0},
+    [M_DESIGN_OUT] = {"design_outdoor", FT_QTY, DH_Q_TEMPERATURE, F_ABS, NULL, 0},
+    [M_CUTOFF] = {"cutoff", FT_ANY, DH_Q_TEMPERATURE, F_ABS, NULL, 0},
+    [M_SEASON] = {"season", FT_STR, 0, 0, NULL, 0},
+    [M_OUTDOOR] = {"outdoor", FT_ANY, DH_Q_TIME, F_POS, NULL, 0},
+    [M_MAXF] = {"max_fraction", FT_ANY, 0, F_POS, NULL, 0},
+    [M_HOURS] = {"hours", FT_ANY, 0, F_NONNEG, NULL, 0},
+    [M_MONTHS] = {"months", FT_ANY, 0, F_NONNEG, NULL, 0},
+    [M_SHIFTS] = {"shifts", FT_ANY, 0, 0, NULL, 0},
+    [M_WEEK] = {"week", FT_ANY, 0, 0, NULL, 0},
+    [M_WEEKDAYS] = {"weekdays", FT_ANY, 0, F_NONNEG, NULL, 0},
+    [M_HOLIDAY] = {"holiday", FT_NUM, 0, F_NONNEG, NULL, 0},
+    [M_PERIODS] = {"periods", FT_ANY, 0, 0, NULL, 0},
+    [M_CSV] = {"csv", FT_STR, 0, 0, NULL, 0},
+};
+enum { SH_FIRST, SH_HOURS, SH_OFF, SH_N };
+static const field shift_fields[SH_N] = {
+    [SH_FIRST] = {"first", FT_INT, 0, F_REQ | F_NONNEG, NULL, 23},
+    [SH_HOURS] = {"hours", FT_INT, 0, F_REQ | F_POS, NULL, 24},
+    [SH_OFF] = {"off", FT_NUM, 0, F_NONNEG, NULL, 0},
+};
+enum { WK_DAYS, WK_OFF, WK_N };
+static const field week_fields[WK_N] = {
+    [WK_DAYS] = {"days", FT_INT, 0, F_REQ | F_POS, NULL, 7},
+    [WK_OFF] = {"off", FT_NUM, 0, F_NONNEG, NULL, 0},
+};
+enum { PE_FROM, PE_TO, PE_FACTOR, PE_N2 };
+static const field period_fields[PE_N2] = {
+    [PE_FROM] = {"from", FT_STR, 0, F_REQ, NULL, 0},
+    [PE_TO] = {"to", FT_STR, 0, F_REQ, NULL, 0},
+    [PE_FACTOR] = {"factor", FT_NUM, 0, F_REQ | F_NONNEG, NULL, 0},
+};
+enum { PA_MODEL, PA_SHARE, PA_DESIGN, PA_N };
+static const field part_fields[PA_N] = {
+    [PA_MODEL] = {"model", FT_STR, 0, F_REQ, NULL, 0},
+    [PA_SHARE] = {"share", FT_NUM, 0, F_NONNEG, NULL, 0},
+    [PA_DESIGN] = {"design", FT_ANY, 0, F_NONNEG, NULL, 0},
+};
+
+/* "MM-DD" or "MM-DD HH:MM" (24:00 allowed) -> day of year (0..364) and hour (0..24);
+ * *has_time tells whether a time was given. */
+static bool parse_date(const char *s, int *day, int *hour, bool *has_time)
+{
+    int mo, d, h = 0, mi = 0, used = 0;
+    *has_time = false;
+    if (sscanf(s, "%2d-%2d%n", &mo, &d, &used) != 2) return false;
+    const char *rest = s + used;
+    if (*rest) {
+        int u2 = 0;
+        if (sscanf(rest, " %2d:%2d%n", &h, &mi, &u2) != 2 || rest[u2] || mi != 0 || h < 0 ||
+            h > 24)
+            return false;
+        *has_time = true;
+    }
+    int doy = dh_day_of_year(mo, d);
+    if (doy < 0) return false;
+    *day = doy;
+    *hour = h;
+    return true;
+}
+
+static bool series_date(case_ctx *ctx, const cv_node *n, const char *comp, const char *what,
+                        int *day, int *hour, bool *has_time)
+{
+    if (n->kind == CV_SCALAR && parse_date(n->text, day, hour, has_time)) return true;
+    case_error(ctx, DH_ERR_INPUT, &n->pos, comp,
+               "'%s' must be a date 'MM-DD' or 'MM-DD HH:00' (no 29 February), got '%s'", what,
+               n->kind == CV_SCALAR ? n->text : cv_kind_text(n->kind));
+    return false;
+}
+
+/* "MM-DD..MM-DD" -> first and last day (both included). */
+static bool series_range(case_ctx *ctx, const cv_node *n, const char *comp, const char *what,
+                         int *first, int *last)
+{
+    int h;
+    bool t;
+    const char *dots = n->kind == CV_SCALAR ? strstr(n->text, "..") : NULL;
+    if (dots) {
+        char a[16];
+        size_t len = (size_t)(dots - n->text);
+        if (len < sizeof a) {
+            memcpy(a, n->text, len);
+            a[len] = '\0';
+            if (parse_date(a, first, &h, &t) && !t && parse_date(dots + 2, last, &h, &t) && !t)
+                return true;
+        }
+    } else if (n->kind == CV_SCALAR && parse_date(n->text, first, &h, &t) && !t) {
+        *last = *first;
+        return true;
+    }
+    case_error(ctx, DH_ERR_INPUT, &n->pos, comp,
+               "'%s' must be a date 'MM-DD' or a range 'MM-DD..MM-DD', got '%s'", what,
+               n->kind == CV_SCALAR ? n->text : cv_kind_text(n->kind));
+    return false;
+}
+
+/* A list of exactly n numbers (field i of r gives the key and the range flags). */
+static bool series_numbers(rec *r, size_t i, double *out, size_t n)
+{
+    const cv_node *v = r->v[i];
+    if (!v) return false;
+    if (v->kind != CV_SEQ || v->n != n) {
+        case_error(r->ctx, DH_ERR_INPUT, &v->pos, r->comp, "'%s' must be a list of %zu numbers",
+                   r->f[i].key, n);
+        return false;
+    }
+    bool ok = true;
+    for (size_t k = 0; k < n; k++) {
+        const cv_node *it = v->items[k];
+        double x;
+        if (it->kind != CV_SCALAR) {
+            case_error(r->ctx, DH_ERR_INPUT, &it->pos, r->comp, "'%s': expected a number, got %s",
+                       r->f[i].key, cv_kind_text(it->kind));
+            ok = false;
+        } else if (bare_number(it->text, &x)) {
+            ok = check_range(r, i, it, x) && ok;
+            out[k] = x;
+        } else {
+            ok = parse_qty(r, i, it, DH_Q_DIMENSIONLESS, &out[k]) && ok;
+        }
+    }
+    return ok;
+}
+
+/* Joins a file named in the case with the case's folder. */
+static void series_path(case_ctx *ctx, const char *file, char *out, size_t size)
+{
+    if (file[0] != '/' && ctx->dir && ctx->dir[0])
+        snprintf(out, size, "%s/%s", ctx->dir, file);
+    else
+        snprintf(out, size, "%s", file);
+}
+
+static void series_study(case_ctx *ctx, const cv_node *n, dh_study *s)
+{
+    rec r;
+    if (!rec_read(ctx, &r, n, study_fields, S_N, NULL, NULL, "study", false)) return;
+    int d0 = 0, h0 = 0, d1, h1;
+    bool t0 = false, t1;
+    const char *txt;
+    bool have_start = false;
+    if (rec_has(&r, S_START) && get_str(&r, S_START, &txt) &&
+        series_date(ctx, r.v[S_START], "study", "start", &d0, &h0, &t0)) {
+        s->series_start = 3600.0 * (24.0 * d0 + h0);
+        have_start = true;
+    }
+    if (rec_has(&r, S_END) && get_str(&r, S_END, &txt) &&
+        series_date(ctx, r.v[S_END], "study", "end", &d1, &h1, &t1)) {
+        /* a date alone ends with its day (24:00): `end: 03-15` runs through 15 March */
+        double start = have_start ? s->series_start : 0.0;
+        if (!have_start) s->series_start = 0.0;
+        double end = 3600.0 * (24.0 * d1 + (t1 ? h1 : 24));
+        double dur = end - start;
+        if (dur <= 0) dur += 3600.0 * DH_HOURS_PER_YEAR; /* over New Year */
+        s->series_duration = dur;
+    }
+    if (rec_has(&r, S_STEP) && get_qty(&r, S_STEP, &s->series_step)) {
+        double h = s->series_step / 3600.0;
+        if (fabs(h - round(h)) > 1e-9 || h < 1)
+            case_error(ctx, DH_ERR_INPUT, &r.v[S_STEP]->pos, "study",
+                       "'step' must be a whole number of hours (the weather is hourly), got '%s'",
+                       r.v[S_STEP]->text);
+    }
+}
+
+static void series_weather(case_ctx *ctx, const cv_node *n, dh_series_spec *sp)
+{
+    rec r;
+    if (!rec_read(ctx, &r, n, weather_fields, W_N, NULL, NULL, "weather", false)) return;
+    int given = rec_has(&r, W_EPW) + rec_has(&r, W_CSV) + rec_has(&r, W_DD);
+    if (given != 1) {
+        case_error(ctx, DH_ERR_INPUT, &n->pos, "weather",
+                   "give exactly one of 'epw', 'csv' or 'design_day' (%d given)", given);
+        return;
+    }
+    sp->weather_line = n->pos.line, sp->weather_col = n->pos.col;
+    const char *file;
+    if (rec_has(&r, W_EPW) && get_str(&r, W_EPW, &file)) {
+        sp->weather = DH_WEATHER_EPW;
+        series_path(ctx, file, sp->weather_path, sizeof sp->weather_path);
+        sp->weather_line = r.v[W_EPW]->pos.line, sp->weather_col = r.v[W_EPW]->pos.col;
+    } else if (rec_has(&r, W_CSV) && get_str(&r, W_CSV, &file)) {
+        sp->weather = DH_WEATHER_CSV;
+        series_path(ctx, file, sp->weather_path, sizeof sp->weather_path);
+        sp->weather_line = r.v[W_CSV]->pos.line, sp->weather_col = r.v[W_CSV]->pos.col;
+    } else if (rec_has(&r, W_DD)) {
+        rec d;
+        if (!rec_read(ctx, &d, r.v[W_DD], dd_fields, D_N, NULL, NULL, "weather.design_day",
+                      false))
+            return;
+        sp->weather = DH_WEATHER_DESIGN_DAY;
+        sp->dd_basis = DH_DESIGN_DAILY_MEAN;
+        sp->dd_shape = DH_DIURNAL_ASHRAE;
+        sp->dd_range = 0;
+        sp->dd_day = 0;
+        sp->dd_days = 1;
+        if (rec_has(&d, D_MEAN) == rec_has(&d, D_MIN))
+            case_error(ctx, DH_ERR_INPUT, &r.v[W_DD]->pos, "weather.design_day",
+                       "give one of 'mean' (daily mean, as GB 50736) or 'minimum' (ASHRAE)");
+        else if (rec_has(&d, D_MEAN))
+            get_qty(&d, D_MEAN, &sp->dd_value);
+        else if (get_qty(&d, D_MIN, &sp->dd_value))
+            sp->dd_basis = DH_DESIGN_MINIMUM;
+        if (rec_has(&d, D_RANGE)) get_qty(&d, D_RANGE, &sp->dd_range);
+        int e;
+        long l;
+        if (rec_has(&d, D_SHAPE) && get_enum(&d, D_SHAPE, &e)) sp->dd_shape = e;
+        if (rec_has(&d, D_DAYS) && get_int(&d, D_DAYS, &l)) sp->dd_days = (int)l;
+        int h;
+        bool t;
+        if (rec_has(&d, D_DATE)) {
+            const char *txt;
+            if (get_str(&d, D_DATE, &txt) &&
+                series_date(ctx, d.v[D_DATE], "weather.design_day", "date", &sp->dd_day, &h, &t) &&
+                t)
+                case_error(ctx, DH_ERR_INPUT, &d.v[D_DATE]->pos, "weather.design_day",
+                           "'date' is a day 'MM-DD' (the design day starts at 00:00)");
+        }
+    }
+}
+
+static void series_calendar(case_ctx *ctx, const cv_node *n, dh_series_spec *sp)
+{
+    rec r;
+    if (!rec_read(ctx, &r, n, calendar_fields, CA_N, NULL, NULL, "calendar", false)) return;
+    int e;
+    if (rec_has(&r, CA_WEEKDAY) && get_enum(&r, CA_WEEKDAY, &e)) sp->first_weekday = e;
+    const cv_node *h = r.v[CA_HOLIDAYS];
+    if (!h) return;
+    if (h->kind != CV_SEQ) {
+        case_error(ctx, DH_ERR_INPUT, &h->pos, "calendar",
+                   "'holidays' must be a list of dates 'MM-DD' or ranges 'MM-DD..MM-DD'");
+        return;
+    }
+    for (size_t k = 0; k < h->n; k++) {
+        int a, b;
+        if (!series_range(ctx, h->items[k], "calendar", "holidays", &a, &b)) continue;
+        for (int d = a;; d = (d + 1) % DH_DAYS_PER_YEAR) {
+            if (sp->n_holidays == DH_CALENDAR_MAX_HOLIDAYS) {
+                case_error(ctx, DH_ERR_INPUT, &h->items[k]->pos, "calendar",
+                           "more than %d holidays", DH_CALENDAR_MAX_HOLIDAYS);
+                return;
+            }
+            sp->holiday[sp->n_holidays++] = d;
+            if (d == b) break;
+        }
+    }
+}
+
+static void series_periods(case_ctx *ctx, const cv_node *n, const char *comp, dh_schedule *s)
+{
+    if (n->kind != CV_SEQ) {
+        case_error(ctx, DH_ERR_INPUT, &n->pos, comp,
+                   "'periods' must be a list of {from: MM-DD, to: MM-DD, factor: x}");
+        return;
+    }
+    for (size_t k = 0; k < n->n; k++) {
+        rec p;
+        if (!rec_read(ctx, &p, n->items[k], period_fields, PE_N2, NULL, NULL, comp, false))
+            continue;
+        int a, b, h;
+        bool t;
+        double f;
+        const char *txt;
+        if (!rec_has(&p, PE_FROM) || !rec_has(&p, PE_TO) || !rec_has(&p, PE_FACTOR)) continue;
+        if (!get_str(&p, PE_FROM, &txt) || !get_str(&p, PE_TO, &txt) ||
+            !series_date(ctx, p.v[PE_FROM], comp, "from", &a, &h, &t) ||
+            !series_date(ctx, p.v[PE_TO], comp, "to", &b, &h, &t) || !get_num(&p, PE_FACTOR, &f))
+            continue;
+        if (s->n_periods == DH_SCHEDULE_MAX_PERIODS) {
+            case_error(ctx, DH_ERR_INPUT, &n->items[k]->pos, comp, "more than %d periods",
+                       DH_SCHEDULE_MAX_PERIODS);
+            return;
+        }
+        s->period[s->n_periods++] = (dh_period){a, b, f};
+    }
+}
+
+/* One model of `loads.models`. */
+static void series_model(case_ctx *ctx, const char *name, const cv_node *n, dh_series_model *m)
+{
+    char comp[DH_ERROR_COMP_MAX];
+    snprintf(comp, sizeof comp, "load model %s", name);
+    snprintf(m->name, sizeof m->name, "%s", name);
+    m->line = n->pos.line, m->col = n->pos.col;
+    rec r;
+    if (!rec_read(ctx, &r, n, model_fields, M_N, NULL, NULL, comp, false)) return;
+    r.comp = comp;
+    int type = -1;
+    if (!rec_has(&r, M_TYPE) || !get_enum(&r, M_TYPE, &type)) return;
+    dh_load_model_init(&m->model, (dh_load_kind)type);
+    dh_load_model *lm = &m->model;
+    static const unsigned allowed[] = {
+        [DH_LOAD_CONSTANT] = 1u << M_TYPE,
+        [DH_LOAD_SPACE_HEATING] = 1u << M_TYPE | 1u << M_INDOOR | 1u << M_DESIGN_OUT |
+                                  1u << M_CUTOFF | 1u << M_SEASON | 1u << M_OUTDOOR |
+                                  1u << M_MAXF,
+        [DH_LOAD_PROCESS] = 1u << M_TYPE | 1u << M_HOURS | 1u << M_SHIFTS | 1u << M_WEEK |
+                            1u << M_WEEKDAYS | 1u << M_HOLIDAY | 1u << M_PERIODS,
+        [DH_LOAD_HOT_WATER] = 1u << M_TYPE | 1u << M_HOURS | 1u << M_MONTHS,
+        [DH_LOAD_PROFILE] = 1u << M_TYPE | 1u << M_CSV,
+    };
+    for (size_t i = 0; i < M_N; i++)
+        if (!(allowed[type] & (1u << i)))
+            rec_not_here(&r, i, "does not apply to this type of load model");
+    if (type == DH_LOAD_SPACE_HEATING) {
+        dh_space_heating *h = &lm->heating;
+        if (rec_has(&r, M_INDOOR)) get_qty(&r, M_INDOOR, &h->indoor_temperature);
+        if (rec_has(&r, M_DESIGN_OUT)) get_qty(&r, M_DESIGN_OUT, &h->design_temperature);
+        const cv_node *v = rec_scalar(&r, M_CUTOFF);
+        if (v && !strcmp(v->text, "none"))
+            h->cutoff_temperature = INFINITY;
+        else if (v)
+            parse_qty(&r, M_CUTOFF, v, DH_Q_TEMPERATURE, &h->cutoff_temperature);
+        if (rec_has(&r, M_SEASON)) {
+            int a, b;
+            if (series_range(ctx, r.v[M_SEASON], comp, "season", &a, &b)) {
+                h->has_season = true;
+                h->season = (dh_period){a, b, 1.0};
+            }
+        }
+        v = r.v[M_OUTDOOR];
+        if (v && v->kind == CV_SCALAR) {
+            if (!strcmp(v->text, "hourly"))
+                h->filter = DH_FILTER_HOURLY;
+            else if (!strcmp(v->text, "daily_mean"))
+                h->filter = DH_FILTER_DAILY_MEAN;
+            else
+                case_error(ctx, DH_ERR_INPUT, &v->pos, comp,
+                           "unknown outdoor '%s'; expected one of: hourly, daily_mean, "
+                           "{moving: 24 h}, {exponential: 30 h}", v->text);
+        } else if (v && v->kind == CV_MAP && v->n == 1 &&
+                   (!strcmp(v->pairs[0].key, "moving") ||
+                    !strcmp(v->pairs[0].key, "exponential")) &&
+                   v->pairs[0].value->kind == CV_SCALAR) {
+            h->filter = !strcmp(v->pairs[0].key, "moving") ? DH_FILTER_MOVING
+                                                            : DH_FILTER_EXPONENTIAL;
+            parse_qty(&r, M_OUTDOOR, v->pairs[0].value, DH_Q_TIME, &h->filter_time);
+        } else if (v) {
+            case_error(ctx, DH_ERR_INPUT, &v->pos, comp,
+                       "'outdoor' must be hourly, daily_mean, {moving: 24 h} or "
+                       "{exponential: 30 h}");
+        }
+        v = rec_scalar(&r, M_MAXF);
+        if (v && !strcmp(v->text, "none"))
+            h->max_fraction = INFINITY;
+        else if (v) {
+            double x;
+            if (bare_number(v->text, &x) ? check_range(&r, M_MAXF, v, x)
+                                         : parse_qty(&r, M_MAXF, v, DH_Q_DIMENSIONLESS, &x))
+                h->max_fraction = x;
+        }
+    } else if (type == DH_LOAD_PROCESS) {
+        dh_schedule *s = &lm->schedule;
+        dh_error e;
+        dh_error_clear(&e);
+        if (rec_has(&r, M_SHIFTS)) {
+            rec q;
+            if (rec_read(ctx, &q, r.v[M_SHIFTS], shift_fields, SH_N, NULL, NULL, comp, false)) {
+                long first, hours;
+                double off = 0;
+                if (get_int(&q, SH_FIRST, &first) && get_int(&q, SH_HOURS, &hours) &&
+                    (!rec_has(&q, SH_OFF) || get_num(&q, SH_OFF, &off)) &&
+                    dh_schedule_set_shifts(s, (int)first, (int)hours, off, &e) != DH_OK)
+                    case_error(ctx, DH_ERR_INPUT, &r.v[M_SHIFTS]->pos, comp, "%s", e.message);
+            }
+        }
+        if (rec_has(&r, M_HOURS)) {
+            if (rec_has(&r, M_SHIFTS))
+                case_error(ctx, DH_ERR_INPUT, &r.v[M_HOURS]->pos, comp,
+                           "give 'shifts' or 'hours', not both");
+            else
+                series_numbers(&r, M_HOURS, s->hour_factor, 24);
+        }
+        if (rec_has(&r, M_WEEK)) {
+            rec q;
+            if (rec_read(ctx, &q, r.v[M_WEEK], week_fields, WK_N, NULL, NULL, comp, false)) {
+                long days;
+                double off = 0;
+                if (get_int(&q, WK_DAYS, &days) && (!rec_has(&q, WK_OFF) || get_num(&q, WK_OFF, &off)) &&
+                    dh_schedule_set_workweek(s, (int)days, off, &e) != DH_OK)
+                    case_error(ctx, DH_ERR_INPUT, &r.v[M_WEEK]->pos, comp, "%s", e.message);
+            }
+        }
+        if (rec_has(&r, M_WEEKDAYS)) {
+            if (rec_has(&r, M_WEEK))
+                case_error(ctx, DH_ERR_INPUT, &r.v[M_WEEKDAYS]->pos, comp,
+                           "give 'week' or 'weekdays', not both");
+            else
+                series_numbers(&r, M_WEEKDAYS, s->weekday_factor, 7);
+        }
+        if (rec_has(&r, M_HOLIDAY)) get_num(&r, M_HOLIDAY, &s->holiday_factor);
+        if (rec_has(&r, M_PERIODS)) series_periods(ctx, r.v[M_PERIODS], comp, s);
+    } else if (type == DH_LOAD_HOT_WATER) {
+        if (rec_has(&r, M_HOURS)) series_numbers(&r, M_HOURS, lm->hot_water.hour_factor, 24);
+        if (rec_has(&r, M_MONTHS)) series_numbers(&r, M_MONTHS, lm->hot_water.month_factor, 12);
+    } else if (type == DH_LOAD_PROFILE) {
+        const char *file;
+        if (!rec_has(&r, M_CSV))
+            rec_missing(&r, M_CSV, "a profile model reads its hourly values from a CSV file");
+        else if (get_str(&r, M_CSV, &file))
+            series_path(ctx, file, m->profile_path, sizeof m->profile_path);
+    }
+}
+
+static bool series_find_model(const dh_series_spec *sp, const char *name, size_t *index)
+{
+    for (size_t i = 0; i < sp->n_models; i++)
+        if (!strcmp(sp->model[i].name, name)) return *index = i, true;
+    return false;
+}
+
+/* One component of an assignment: a model name, or {model, share, design}. */
+static void series_part(case_ctx *ctx, const cv_node *n, const char *comp, dh_series_spec *sp,
+                        dh_series_assign *a)
+{
+    dh_series_part p = {0, 1.0, NAN, DH_Q_DIMENSIONLESS};
+    const cv_node *name = n;
+    rec r;
+    if (n->kind == CV_MAP) {
+        if (!rec_read(ctx, &r, n, part_fields, PA_N, NULL, NULL, comp, false)) return;
+        name = rec_has(&r, PA_MODEL) ? rec_scalar(&r, PA_MODEL) : NULL;
+        if (!name) return;
+        if (rec_has(&r, PA_SHARE)) get_num(&r, PA_SHARE, &p.share);
+        const cv_node *d = rec_has(&r, PA_DESIGN) ? rec_scalar(&r, PA_DESIGN) : NULL;
+        if (d) {
+            /* a power for heat consumers, a mass flow for steam ones, a bare number: the
+             * scale of a profile (checked against the consumer's type when the loads are made) */
+            double x;
+            if (bare_number(d->text, &x))
+                p.design = x, p.design_quantity = DH_Q_DIMENSIONLESS;
+            else if (dh_units_parse(ctx->units, d->text, DH_Q_POWER, ctx->p_atm, &x, &d->pos,
+                                    &(dh_error){0}) == DH_OK)
+                p.design = x, p.design_quantity = DH_Q_POWER;
+            else if (parse_qty(&r, PA_DESIGN, d, DH_Q_MASS_FLOW, &x))
+                p.design = x, p.design_quantity = DH_Q_MASS_FLOW;
+            if (rec_has(&r, PA_SHARE))
+                case_error(ctx, DH_ERR_INPUT, &d->pos, comp, "give 'share' or 'design', not both");
+        }
+    } else if (n->kind != CV_SCALAR) {
+        case_error(ctx, DH_ERR_INPUT, &n->pos, comp,
+                   "expected a model name or {model: NAME, share: x}, got %s",
+                   cv_kind_text(n->kind));
+        return;
+    }
+    if (!series_find_model(sp, name->text, &p.model)) {
+        const char *names[DH_SERIES_MODELS_MAX];
+        for (size_t i = 0; i < sp->n_models; i++) names[i] = sp->model[i].name;
+        const char *hint = dh_str_suggest(name->text, names, sp->n_models);
+        case_error(ctx, DH_ERR_INPUT, &name->pos, comp, "model '%s' not found%s%s%s", name->text,
+                   hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
+        return;
+    }
+    if (a->n_parts == DH_SERIES_PARTS_MAX) {
+        case_error(ctx, DH_ERR_INPUT, &n->pos, comp, "more than %d components",
+                   DH_SERIES_PARTS_MAX);
+        return;
+    }
+    a->part[a->n_parts++] = p;
+}
+
+static void series_loads(case_ctx *ctx, const cv_node *n, dh_series_spec *sp)
+{
+    rec r;
+    if (!rec_read(ctx, &r, n, loads_fields, LO_N, NULL, NULL, "loads", false)) return;
+    const cv_node *v = r.v[LO_MODELS];
+    if (v && v->kind != CV_MAP)
+        case_error(ctx, DH_ERR_INPUT, &v->pos, "loads", "'models' must be a mapping name: {...}");
+    for (size_t k = 0; v && v->kind == CV_MAP && k < v->n; k++) {
+        if (sp->n_models == DH_SERIES_MODELS_MAX) {
+            case_error(ctx, DH_ERR_INPUT, &v->pairs[k].key_pos, "loads", "more than %d models",
+                       DH_SERIES_MODELS_MAX);
+            break;
+        }
+        size_t dup;
+        if (series_find_model(sp, v->pairs[k].key, &dup)) {
+            case_error(ctx, DH_ERR_INPUT, &v->pairs[k].key_pos, "loads",
+                       "duplicate model '%s'", v->pairs[k].key);
+            continue;
+        }
+        series_model(ctx, v->pairs[k].key, v->pairs[k].value, &sp->model[sp->n_models++]);
+    }
+    v = r.v[LO_ASSIGN];
+    if (v && v->kind != CV_MAP)
+        case_error(ctx, DH_ERR_INPUT, &v->pos, "loads",
+                   "'assign' must be a mapping: consumer id or group: model(s)");
+    for (size_t k = 0; v && v->kind == CV_MAP && k < v->n; k++) {
+        const cv_pair *p = &v->pairs[k];
+        if (sp->n_assign == DH_SERIES_ASSIGN_MAX) {
+            case_error(ctx, DH_ERR_INPUT, &p->key_pos, "loads", "more than %d assignments",
+                       DH_SERIES_ASSIGN_MAX);
+            break;
+        }
+        dh_series_assign *a = &sp->assign[sp->n_assign++];
+        memset(a, 0, sizeof *a);
+        snprintf(a->target, sizeof a->target, "%s", p->key);
+        a->line = p->key_pos.line, a->col = p->key_pos.col;
+        char comp[DH_ERROR_COMP_MAX];
+        snprintf(comp, sizeof comp, "loads.assign.%s", p->key);
+        if (p->value->kind == CV_SEQ)
+            for (size_t j = 0; j < p->value->n; j++)
+                series_part(ctx, p->value->items[j], comp, sp, a);
+        else
+            series_part(ctx, p->value, comp, sp, a);
+    }
+    v = r.v[LO_COINC];
+    if (v && v->kind != CV_MAP)
+        case_error(ctx, DH_ERR_INPUT, &v->pos, "loads", "'coincidence' must be a mapping group: k");
+    for (size_t k = 0; v && v->kind == CV_MAP && k < v->n; k++) {
+        const cv_pair *p = &v->pairs[k];
+        if (sp->n_coinc == DH_SERIES_COINC_MAX) break;
+        dh_series_coinc *c = &sp->coinc[sp->n_coinc];
+        double x;
+        const cv_node *val = p->value;
+        static const field kf = {"coincidence", FT_NUM, 0, F_POS, NULL, 1.0};
+        rec kr = {.ctx = ctx, .f = &kf, .nf = 1, .map = v, .comp = "loads"};
+        kr.v[0] = (cv_node *)val;
+        if (!get_num(&kr, 0, &x)) continue;
+        snprintf(c->group, sizeof c->group, "%s", p->key);
+        c->k = x;
+        c->line = p->key_pos.line, c->col = p->key_pos.col;
+        sp->n_coinc++;
+    }
+}
+
+/* Reads the series parts of the case (top-level record `top`). */
+static void read_series(case_ctx *ctx, rec *top, dh_case *c)
+{
+    c->study.series_start = NAN;
+    c->study.series_duration = 0;
+    c->study.series_step = 3600.0;
+    if (top->v[T_STUDY]) series_study(ctx, top->v[T_STUDY], &c->study);
+    dh_series_spec *sp = &c->series;
+    memset(sp, 0, sizeof *sp);
+    sp->first_weekday = -1;
+    sp->present = top->v[T_WEATHER] || top->v[T_CALENDAR] || top->v[T_LOADS];
+    if (top->v[T_WEATHER]) series_weather(ctx, top->v[T_WEATHER], sp);
+    if (top->v[T_CALENDAR]) series_calendar(ctx, top->v[T_CALENDAR], sp);
+    if (top->v[T_LOADS]) series_loads(ctx, top->v[T_LOADS], sp);
+}
+
+/* Consumer ids and groups named by `loads:` against the built network. */
+static void series_resolve(case_ctx *ctx, const dh_network *net, dh_series_spec *sp)
+{
+    const dh_consumers *co = &net->consumers;
+    /* candidates for "did you mean": ids then groups (duplicates harmless) */
+    const char **names = malloc((2 * co->n + 1) * sizeof *names);
+    if (!names) return;
+    for (size_t i = 0; i < co->n; i++) names[i] = co->id[i], names[co->n + i] = co->group[i];
+    for (size_t k = 0; k < sp->n_assign; k++) {
+        dh_series_assign *a = &sp->assign[k];
+        bool id = false, group = false;
+        for (size_t i = 0; i < co->n; i++) {
+            id = id || !strcmp(co->id[i], a->target);
+            group = group || !strcmp(co->group[i], a->target);
+        }
+        a->is_group = !id && group;
+        if (!id && !group) {
+            dh_srcpos pos = {ctx->file, a->line, a->col};
+            const char *hint = dh_str_suggest(a->target, names, 2 * co->n);
+            case_error(ctx, DH_ERR_INPUT, &pos, "loads.assign",
+                       "no consumer or group '%s'%s%s%s", a->target,
+                       hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
+        }
+    }
+    for (size_t k = 0; k < sp->n_coinc; k++) {
+        bool group = false;
+        for (size_t i = 0; i < co->n; i++) group = group || !strcmp(co->group[i], sp->coinc[k].group);
+        if (!group) {
+            dh_srcpos pos = {ctx->file, sp->coinc[k].line, sp->coinc[k].col};
+            const char *hint = dh_str_suggest(sp->coinc[k].group, names + co->n, co->n);
+            case_error(ctx, DH_ERR_INPUT, &pos, "loads.coincidence", "no group '%s'%s%s%s",
+                       sp->coinc[k].group, hint ? " (did you mean '" : "", hint ? hint : "",
+                       hint ? "'?)" : "");
+        }
+    }
+    free(names);
+}
+
 static const char *base_name(case_ctx *ctx, const char *path)
 {
     const char *b = strrchr(path, '/');
@@ -1733,6 +2367,8 @@ dh_status case_build(case_ctx *ctx, cv_node *root, dh_case *c)
     c->study.max_iterations = 50;
     c->study.max_steam_velocity = 0;
     c->study.max_water_velocity = 0;
+    c->study.water = DH_WATER_IAPWS;
+    c->study.water_temperature = NAN;
     if (top.v[T_STUDY]) read_study(&bc, top.v[T_STUDY], &c->study);
 
     const char *name = NULL;
@@ -1752,6 +2388,7 @@ dh_status case_build(case_ctx *ctx, cv_node *root, dh_case *c)
     c->plant.present = false;
     c->plant.source = DH_NONE;
     if (top.v[T_PLANT]) read_plant(ctx, top.v[T_PLANT], &c->plant);
+    read_series(ctx, &top, c);
 
     /* The builder resolves ids and reports dangling and duplicate ones (with positions); run
      * it even after errors so that one pass reports everything. */
@@ -1764,6 +2401,7 @@ dh_status case_build(case_ctx *ctx, cv_node *root, dh_case *c)
     }
     if (st != DH_OK) return st;
     plant_resolve(ctx, net, &c->plant);
+    series_resolve(ctx, net, &c->series);
     if (ctx->n_errors > 0) {
         dh_network_destroy(&net);
         return ctx->first;

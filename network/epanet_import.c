@@ -1246,7 +1246,8 @@ static void write_case(ep *p, FILE *f)
     }
     fprintf(f, "\"\n");
     fprintf(f, "ambient: {air: 20 degC, soil: 20 degC, atmospheric_pressure: 101.325 kPa}\n");
-    fprintf(f, "study: {type: steady, friction: swamee_jain}\n");
+    /* EPANET's hydraulics: Swamee-Jain friction, incompressible isothermal water (docs/epanet.md) */
+    fprintf(f, "study: {type: steady, friction: swamee_jain, water: incompressible}\n");
 
     /* ---- nodes ---- */
     fprintf(f, "nodes:\n");
@@ -1345,12 +1346,10 @@ static void write_case(ep *p, FILE *f)
         put_id(f, l->n2);
         fprintf(f, ", diameter: " NUM " mm", l->diam * cv.diam * 1e3);
         if (prv) {
-            /* downstream head h (m) above the node -> gauge pressure rho g h, with the
-             * compressibility of water to second order (docs/epanet.md, "Heads"):
-             * p = rho0 g h (1 + kappa rho0 g h / 2), kappa = 4.59e-10 1/Pa at 20 degC. */
+            /* downstream head h (m) above the node -> gauge pressure p = rho0 g h of the
+             * case's incompressible water at 20 degC (docs/epanet.md, "Heads"). */
             double h = setting_head(p, l->setting);
             double pg = RHO_20C * G_STD * h;
-            pg *= 1.0 + 4.59e-10 * pg / 2.0;
             fprintf(f, ", setpoint: %.9g kPa(g), zeta: " NUM "}   # PRV setting %g (%.6g m)\n",
                     pg / 1e3, l->minor, l->setting, h);
         } else if (tcv) {

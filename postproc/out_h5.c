@@ -24,6 +24,7 @@
 #include <fcntl.h>
 #include <hdf5.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -42,11 +43,13 @@
 typedef enum out_table { T_NODES, T_LINKS, T_CONSUMERS, T_SOURCES, T_SCALAR } out_table;
 
 /* One [time, element] results dataset fed from a snapshot array. */
+#define ONLY_MASS (-2) /* only_type: steam and water consumers (mass-flow demands) */
 typedef struct out_field {
     const char *group, *name, *units, *description;
     out_table table;
     size_t snap_offset; /* offsetof(dh_snapshot, <array>) */
-    int only_type;      /* consumers: keep entries of this dh_consumer_type, NaN others; -1 all */
+    int only_type;      /* consumers: keep entries of this dh_consumer_type, NaN others; -1 all;
+                           ONLY_MASS: the mass-flow consumers (steam and water) */
 } out_field;
 
 #define SNAP(f) offsetof(dh_snapshot, f)
@@ -81,8 +84,9 @@ static const out_field fields[] = {
     {"consumers", "unmet_heat", "W", "heat demand not met (heat consumers; NaN for steam ones)",
      T_CONSUMERS, SNAP(consumer_unmet), DH_CONSUMER_HEAT},
     {"consumers", "unmet_mass_flow", "kg/s",
-     "steam demand not met (steam consumers; NaN for heat ones)", T_CONSUMERS,
-     SNAP(consumer_unmet), DH_CONSUMER_STEAM},
+     "mass-flow demand not met (steam and water consumers; a water consumer's volume demand "
+     "at its node's density; NaN for heat ones)", T_CONSUMERS, SNAP(consumer_unmet),
+     ONLY_MASS},
     {"sources", "mass_flow", "kg/s", "mass flow leaving the source into the network", T_SOURCES,
      SNAP(source_mass_flow), -1},
     {"sources", "heat", "W",
@@ -596,11 +600,15 @@ dh_status dh_out_append(dh_out *o, const dh_snapshot *s, const dh_solve_stats *s
         size_t n = n_of_table(o, fields[i].table);
         const double *src = *(double *const *)((const char *)s + fields[i].snap_offset);
         double *dst = o->buf[i] + row * n;
-        if (fields[i].only_type < 0) {
+        if (fields[i].only_type == -1) {
             memcpy(dst, src, n * sizeof *dst);
         } else {
-            for (size_t c = 0; c < n; c++)
-                dst[c] = (int)o->net->consumers.type[c] == fields[i].only_type ? src[c] : NAN;
+            for (size_t c = 0; c < n; c++) {
+                int t = (int)o->net->consumers.type[c];
+                bool keep = fields[i].only_type == ONLY_MASS ? t != DH_CONSUMER_HEAT
+                                                             : t == fields[i].only_type;
+                dst[c] = keep ? src[c] : NAN;
+            }
         }
     }
     o->sbuf[S_TIME][row] = s->time;

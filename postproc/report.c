@@ -10,6 +10,7 @@
 
 #include "dh_output.h"
 #include "out_internal.h"
+#include "dh_series_summary.h"
 
 typedef struct rp_file {
     hid_t f;
@@ -163,7 +164,7 @@ dh_status dh_report_print(const char *h5_path, size_t step, FILE *out, dh_error 
                             "%s: incomplete results file (see docs/results.md)", h5_path);
     }
     for (size_t c = 0; c < r.nc; c++) {
-        unmet[c] = a.type[c] == DH_CONSUMER_STEAM ? um[c] : uh[c];
+        unmet[c] = a.type[c] == DH_CONSUMER_HEAT ? uh[c] : um[c]; /* steam, water: kg/s */
         qc[c] = xq && cnode[c] >= 0 && (size_t)cnode[c] < r.nn ? xq[cnode[c]] : NAN;
     }
     free(cnode);
@@ -196,6 +197,7 @@ dh_status dh_report_print(const char *h5_path, size_t step, FILE *out, dh_error 
         fprintf(out, "note: %s: /results/plant is incomplete; missing values print as 0\n",
                 h5_path);
     dh_summary_print(&s, DH_SUMMARY_CONSUMERS, out);
+    dh_series_summary_report(h5_path, out); /* series studies: /results/series */
     rp_arrays_free(&a);
     free(cname), free(cfile);
     rp_close(&r);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "dh_output.h"
+#include "dh_props.h"
 
 #define T0 273.15    /* K at 0 degC */
 #define TPH 3.6      /* kg/s -> t/h */
@@ -128,10 +129,25 @@ static cons_row *sorted_consumers(const dh_summary *s)
     return rows;
 }
 
+static bool is_water(const dh_summary *s, size_t c)
+{
+    return s->consumer_type[c] == DH_CONSUMER_WATER;
+}
+
+/* v: kg/s (steam, water) or W (heat). Water as a volume flow in L/s at the density of the
+ * delivery node (IAPWS-IF97 at its pressure and temperature; 1000 kg/m3 if out of range). */
 static void fmt_amount(char *buf, size_t size, const dh_summary *s, size_t c, double v)
 {
-    if (is_steam(s, c)) snprintf(buf, size, "%.2f t/h", v * TPH);
-    else snprintf(buf, size, "%.2f MW", v / 1e6);
+    if (is_steam(s, c)) {
+        snprintf(buf, size, "%.2f t/h", v * TPH);
+    } else if (is_water(s, c)) {
+        dh_props pr;
+        double rho = dh_props_pT(s->pressure[c], s->temperature[c], &pr, NULL) == DH_OK &&
+                             pr.rho > 0 ? pr.rho : 1000.0;
+        snprintf(buf, size, "%.2f L/s", v / rho * 1e3);
+    } else {
+        snprintf(buf, size, "%.2f MW", v / 1e6);
+    }
 }
 
 static void fmt_margin(char *buf, size_t size, double m)
@@ -145,9 +161,11 @@ static void consumer_line(const dh_summary *s, size_t c, FILE *out)
 {
     char margin[24], got[32], unmet[32] = "-";
     fmt_margin(margin, sizeof margin, s->margin[c]);
-    fmt_amount(got, sizeof got, s, c, is_steam(s, c) ? s->mass_flow[c] : s->heat[c]);
-    /* "-" when it would print as 0.00 (below 5 kg/h, 5 kW) */
-    if (isfinite(s->unmet[c]) && s->unmet[c] >= (is_steam(s, c) ? 0.005 / TPH : 0.005e6))
+    bool mass = is_steam(s, c) || is_water(s, c);
+    fmt_amount(got, sizeof got, s, c, mass ? s->mass_flow[c] : s->heat[c]);
+    /* "-" when it would print as 0.00 (below 5 kg/h, 5 kW, 5 mL/s) */
+    if (isfinite(s->unmet[c]) &&
+        s->unmet[c] >= (is_steam(s, c) ? 0.005 / TPH : is_water(s, c) ? 0.005e-3 * 1000 : 0.005e6))
         fmt_amount(unmet, sizeof unmet, s, c, s->unmet[c]);
     const char *g = s->consumer_group && s->consumer_group[c][0] ? s->consumer_group[c] : "-";
     fprintf(out, "    %-14s %-14s %9.4f %7.1f %10s %12s %11s", s->consumer_id[c], g,
@@ -181,7 +199,10 @@ static void print_solve(const dh_summary *s, FILE *out)
             st->converged ? "converged" : "NOT converged", st->iterations, st->seconds,
             st->residual_norm);
     fprintf(out, "  mass balance closure    %.2e (relative)\n", st->mass_balance_rel);
-    fprintf(out, "  energy balance closure  %.2e (relative)\n", st->energy_balance_rel);
+    if (isnan(st->energy_balance_rel)) /* study.water = incompressible: no energy equation */
+        fprintf(out, "  energy balance closure  - (incompressible water: no energy equation)\n");
+    else
+        fprintf(out, "  energy balance closure  %.2e (relative)\n", st->energy_balance_rel);
     if (!st->converged && st->worst_component[0])
         fprintf(out, "  worst residual          %.3g in the %s equation of %s\n",
                 st->worst_residual, st->worst_equation, st->worst_component);

@@ -187,6 +187,15 @@ dh_status st_props_ph(double p, double h, int transport, dh_ph_state *st)
 
 static void ph_checked(asm_ctx *c, double p, double h, int transport, dh_ph_state *st)
 {
+    if (c->s->incompressible) {
+        /* study.water = incompressible: one state, no dependence on (p, h) (layout.c) */
+        memset(st, 0, sizeof *st);
+        st->T = c->s->T_fix;
+        st->rho = c->s->rho_fix;
+        st->mu = c->s->mu_fix;
+        st->region = 1;
+        return;
+    }
     st->region = 0;
     if (isfinite(p) && p > 0 && isfinite(h) && dh_props_ph_fast(p, h, transport, st) == DH_OK)
         wet_guard(p, h, st);
@@ -290,7 +299,7 @@ static double pipe_arrival(asm_ctx *c, const st_edge *E, size_t up, double m, co
      * 1 J/kg in water mains, is left out as before): the stream arrives with h_up - g dz */
     double h_pot = -DH_G * (up == E->a ? E->dz : -E->dz);
     double h_up = u[IH(s, up)];
-    double ua = E->ua * s->loss_scale;
+    double ua = s->incompressible ? 0.0 : E->ua * s->loss_scale; /* no heat transport */
     if (ua <= 0.0) {
         d[iup + 1] = 1.0;
         return h_up + h_pot;
@@ -373,7 +382,8 @@ static void edge_pipe(asm_ctx *c, size_t e)
     double pm = 0.5 * (pa + pb), hm = 0.5 * (u[IH(s, E->a)] + u[IH(s, E->b)]);
     dh_ph_state st;
     ph_checked(c, pm, hm, 0, &st);
-    double mu_p, mu_h, mu = mean_viscosity(&st, &mu_p, &mu_h);
+    double mu_p = 0, mu_h = 0;
+    double mu = s->incompressible ? s->mu_fix : mean_viscosity(&st, &mu_p, &mu_h);
     double rho = st.rho;
     double dp = 0, dpm = 0, dpr = 0, dpmu = 0;
     dh_pipe_pressure_loss(m, rho, mu, &E->hyd, s->study.friction, &dp, &dpm, &dpr, &dpmu);
@@ -403,7 +413,7 @@ static void edge_pipe(asm_ctx *c, size_t e)
     w->rho = rho;
     w->mu = mu;
     pipe_amb A;
-    if (E->ua * s->loss_scale > 0.0) pipe_ambient(c, E, &A);
+    if (E->ua * s->loss_scale > 0.0 && !s->incompressible) pipe_ambient(c, E, &A);
     w->h_fwd = pipe_arrival(c, E, E->a, m, &A, w->d_fwd);
     w->h_rev = pipe_arrival(c, E, E->b, m, &A, w->d_rev);
 }
@@ -744,6 +754,13 @@ static void node_mixing(asm_ctx *c, size_t k)
     size_t row = IH(s, k);
     if (s->isolated[k]) {
         c->f[row] = u[IH(s, k)] - s->h_ghost;
+        stamp(c, row, IH(s, k), 1.0);
+        return;
+    }
+    if (s->incompressible) {
+        /* study.water = incompressible: no energy equation, R_k = h_k - h_fix (the pattern
+         * keeps only the diagonal of these rows) */
+        c->f[row] = u[IH(s, k)] - s->h_fix;
         stamp(c, row, IH(s, k), 1.0);
         return;
     }

@@ -183,5 +183,8 @@ void st_fill_results(dh_steady *s, const double *u, dh_snapshot *r, dh_solve_sta
         stats->mass_balance_rel = imb / fmax(m_in, s->m_ref);
         stats->energy_balance_rel = e_in > 0 ? fabs(e_in - e_out - losses) / e_in
                                              : fabs(e_in - e_out - losses);
+        /* study.water = incompressible: no energy equation (node enthalpies fixed; friction
+         * and pump work heat nothing), so no closure to report (docs/model.md) */
+        if (s->incompressible) stats->energy_balance_rel = NAN;
     }
 }

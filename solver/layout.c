@@ -78,11 +78,58 @@ static bool node_is_steam(const dh_network *net, size_t k)
     return net->nodes.medium[k] == DH_MEDIUM_STEAM;
 }
 
+/* study.water = incompressible (docs/model.md, "Incompressible water"): the water's state for
+ * the whole solve. T_fix: study.water_temperature, else the one temperature of the sources;
+ * rho, mu: IAPWS-IF97 / IAPWS 2008 at (p_atm, T_fix), the atmospheric pressure of the case
+ * because EPANET's water (and the importer's conversion of volumes to mass) is water at the
+ * surface. Water networks only: a case with steam is refused. */
+static dh_status water_model(dh_steady *s, dh_error *err)
+{
+    const dh_network *net = s->net;
+    s->incompressible = s->study.water == DH_WATER_INCOMPRESSIBLE;
+    if (!s->incompressible) return DH_OK;
+    for (size_t k = 0; k < net->nodes.n; k++)
+        if (node_is_steam(net, k))
+            return dh_error_set(err, DH_ERR_INPUT, net->nodes.pos ? &net->nodes.pos[k] : NULL, "study",
+                                "water: incompressible is for water networks, and node '%s' "
+                                "carries steam (use water: iapws)", net->nodes.id[k]);
+    double T = s->study.water_temperature;
+    if (!(T > 0)) {
+        T = NAN;
+        for (size_t j = 0; j < net->sources.n; j++) {
+            double tj = net->sources.temperature[j];
+            if (isnan(T)) T = tj;
+            else if (fabs(tj - T) > 1e-9)
+                return dh_error_set(err, DH_ERR_INPUT,
+                                    net->sources.pos ? &net->sources.pos[j] : NULL, "study",
+                                    "water: incompressible needs one water temperature, and "
+                                    "source '%s' is at %.2f degC, another at %.2f degC: give "
+                                    "study.water_temperature", net->sources.id[j],
+                                    tj - 273.15, T - 273.15);
+        }
+    }
+    double patm = net->ambient.atmospheric_pressure > 0 ? net->ambient.atmospheric_pressure
+                                                        : 101325.0;
+    dh_props pr;
+    if (isnan(T) || dh_props_pT(patm, T, &pr, NULL) != DH_OK || !(pr.rho > 0) || pr.x > 0 ||
+        !isfinite(pr.mu))
+        return dh_error_set(err, DH_ERR_INPUT, NULL, "study",
+                            "water: incompressible: no liquid water at %.2f degC and %.0f Pa",
+                            T - 273.15, patm);
+    s->T_fix = T;
+    s->h_fix = pr.h;
+    s->rho_fix = pr.rho;
+    s->mu_fix = pr.mu;
+    return DH_OK;
+}
+
 dh_status st_layout_build(dh_steady *s, dh_error *err)
 {
     const dh_network *net = s->net;
     const size_t N = net->nodes.n, L = net->links.n;
     char comp[DH_ERROR_COMP_MAX];
+    dh_status ws = water_model(s, err);
+    if (ws != DH_OK) return ws;
 
     s->link_edge0 = xcalloc(L, sizeof(size_t));
     s->link_nseg = xcalloc(L, sizeof(unsigned));
@@ -399,6 +446,12 @@ dh_status st_layout_build(dh_steady *s, dh_error *err)
                                                                    : 101325.0,
                            net->ambient.air_temperature > 273.15 ? net->ambient.air_temperature
                                                                    : 283.15);
+    if (s->incompressible) {
+        /* one enthalpy everywhere: sources (plant headers) and isolated nodes included, so
+         * that the energy rows h_k = h_fix hold at every node */
+        s->h_ghost = s->h_fix;
+        for (size_t j = 0; j < net->sources.n; j++) s->src_h[j] = s->h_fix;
+    }
     return DH_OK;
 }
 

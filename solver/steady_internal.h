@@ -136,6 +136,10 @@ struct dh_steady {
     double load;
     double loss_target; /* the loss scale of the solution (1; 0: adiabatic, tests/debugging) */
     double loss_scale; /* multiplies every pipe's heat loss (1; 0 in the adiabatic pre-solve) */
+    /* study.water = incompressible (layout.c, docs/model.md "Incompressible water"): every
+     * node's enthalpy row is h_k = h_fix, the water's state is (T_fix, rho_fix, mu_fix) */
+    bool incompressible;
+    double T_fix, h_fix, rho_fix, mu_fix; /* K, J/kg, kg/m3, Pa s at (p_atm, T_fix) */
 
     /* work (allocated once) */
     st_nodeprop *np;
@@ -183,6 +187,10 @@ double st_consumer_eval(const dh_steady *s, const double *u, size_t c, double *g
 
 /* dh_props_ph_fast with the wet-state guard of assemble.c. */
 dh_status st_props_ph(double p, double h, int transport, dh_ph_state *st);
+
+/* steady_presolve.c: linearised-resistance solve of the water hydraulics of the guess u (after
+ * st_initial_guess; a no-op outside plain water networks); updates s->guess_clamped. */
+void st_linear_presolve(dh_steady *s, double *u);
 
 /* balance.c */
 void st_fill_results(dh_steady *s, const double *u, dh_snapshot *r, dh_solve_stats *st);

@@ -4,6 +4,8 @@
   compare.py NET.inp REF.json RESULT.h5            compare a finished dhsim result
   compare.py --dhsim BIN NET.inp REF.json          import NET.inp, run it, compare
   options: --head-tol M (0.01 m)  --flow-tol REL (1e-3)  --quiet
+           --water incompressible|iapws (with --dhsim: the study's water model; default
+           incompressible, what the importer writes: EPANET's hydraulic model)
 
 REF.json comes from tests/epanet/reference/run_epanet.mjs (see its README). Use the `.stdg`
 references (EPANET with standard gravity, like dhsim) for Darcy-Weisbach networks. The importer
@@ -11,8 +13,11 @@ writes junction demands as `type: water` consumers (docs/epanet.md, "Demands"); 
 `.nodemand` reference (positive demands zeroed) the network is imported with
 --no-water-consumers.
 
-Heads (issue 4: within 0.01 m). dhsim gives absolute node pressures p; EPANET heads. With the
-importer's water at 20 degC, rho0 = 998.207 kg/m3 (IAPWS-IF97 at 101.325 kPa), and the
+Heads (issue 4: within 0.01 m). dhsim gives absolute node pressures p; EPANET heads. The
+importer's case has `study: {water: incompressible}`: water at 20 degC of constant density
+rho0 = 998.207 kg/m3 (IAPWS-IF97 at 101.325 kPa), so head = z + pg / (rho0 g) and the volume
+flow is m / rho0, exactly EPANET's model. With --water iapws (the real fluid, run with
+--set study.water=iapws; docs/epanet.md reports what that changes) the density varies: with the
 compressibility of water kappa = 4.59e-10 1/Pa (IAPWS-95 at 20 degC), the head of a column of
 gauge pressure pg is h = integral dp / (rho(p) g) = pg / (rho0 g) (1 - kappa pg / 2) to second
 order, g = 9.80665 m/s2; head = z + h. Every node in both solutions is compared (junctions,
@@ -43,7 +48,7 @@ G = 9.80665       # m/s2
 P_ATM = 101325.0  # Pa: the importer writes atmospheric_pressure: 101.325 kPa
 
 
-def run_dhsim(dhsim, inp, workdir, no_demands):
+def run_dhsim(dhsim, inp, workdir, no_demands, water):
     case = os.path.join(workdir, "case.yaml")
     out = os.path.join(workdir, "result.h5")
     r = subprocess.run([dhsim, "import", "epanet", inp, "-o", case] +
@@ -51,13 +56,14 @@ def run_dhsim(dhsim, inp, workdir, no_demands):
                        capture_output=True, text=True)
     if r.returncode != 0:
         sys.exit("compare.py: dhsim import failed (%d):\n%s" % (r.returncode, r.stderr))
-    r = subprocess.run([dhsim, "run", case, "-o", out], capture_output=True, text=True)
+    r = subprocess.run([dhsim, "run", case, "-o", out, "--set", "study.water=" + water],
+                       capture_output=True, text=True)
     if r.returncode != 0:
         sys.exit("compare.py: dhsim run failed (%d):\n%s%s" % (r.returncode, r.stdout, r.stderr))
     return out
 
 
-def read_h5(path):
+def read_h5(path, kappa):
     import h5py  # Debian's python3-h5py, for /usr/bin/python3
     with h5py.File(path, "r") as f:
         dec = lambda a: [x.decode() if isinstance(x, bytes) else str(x) for x in a]
@@ -71,12 +77,12 @@ def read_h5(path):
     heads = {}
     for i, n in enumerate(nid):
         pg = p[i] - P_ATM
-        heads[n] = z[i] + pg / (RHO0 * G) * (1.0 - KAPPA * pg / 2.0)
+        heads[n] = z[i] + pg / (RHO0 * G) * (1.0 - kappa * pg / 2.0)
     # volume flow at the link's mean pressure: rho = rho0 (1 + kappa pg)
     flows = {}
     for i, l in enumerate(lid):
         pg = 0.5 * (p[lfrom[i]] + p[lto[i]]) - P_ATM
-        flows[l] = m[i] / (RHO0 * (1.0 + KAPPA * pg))
+        flows[l] = m[i] / (RHO0 * (1.0 + kappa * pg))
     return heads, flows
 
 
@@ -86,6 +92,7 @@ def main():
     ap.add_argument("--head-tol", type=float, default=0.01)
     ap.add_argument("--flow-tol", type=float, default=1e-3)
     ap.add_argument("--quiet", action="store_true")
+    ap.add_argument("--water", choices=["incompressible", "iapws"], default="incompressible")
     ap.add_argument("inp")
     ap.add_argument("ref")
     ap.add_argument("result", nargs="?")
@@ -98,8 +105,9 @@ def main():
         print("compare.py: %s: %s" % (a.ref, e), file=sys.stderr)
         return 2
     with tempfile.TemporaryDirectory() as tmp:
-        res = a.result or run_dhsim(a.dhsim, a.inp, tmp, ".nodemand." in os.path.basename(a.ref))
-        heads, flows = read_h5(res)
+        res = a.result or run_dhsim(a.dhsim, a.inp, tmp, ".nodemand." in os.path.basename(a.ref),
+                                    a.water)
+        heads, flows = read_h5(res, KAPPA if a.water == "iapws" else 0.0)
 
     fails, notes = [], []
     worst_h = (0.0, None)
