@@ -11,6 +11,8 @@
  *                        their ends, width by |mass flow|; source and consumers marked
  *   PREFIX-profile.png   pressure and temperature along the shortest path (by link length)
  *                        from the fixed-pressure source to the worst-supplied consumer
+ *   PREFIX-dispatch.png  (more than one step, with a plant) boilers' main steam stacked,
+ *                        extraction, PRDS, header demand and electric power over time
  *   PREFIX-duration.png  (more than one step) load-duration curve of the sources' heat and
  *                        steam flow: values sorted descending against cumulative hours
  */
@@ -338,6 +340,73 @@ dh_status dh_report_plots(const char *h5_path, const char *prefix, FILE *log, dh
         }
         free(q), free(mf), free(row), free(dt);
     }
+    /* ---- plant dispatch over time (series with a plant) ---- */
+    size_t bdims[2] = {0, 0}, udims[2] = {0, 0};
+    if (g && d.nt > 1 && dh_h5_dims(f, "/results/plant/boilers/steam_flow", bdims) == 2 &&
+        dh_h5_dims(f, "/results/plant/turbines/extraction_flow", udims) == 2 &&
+        bdims[0] == d.nt && udims[0] == d.nt) {
+        size_t nb = bdims[1], nu = udims[1], nc = nb + 4;
+        /* columns: time [h], boiler steam (each, stacked), extraction total, PRDS outlet,
+           header demand [t/h], electric power [MW] */
+        double *tab = calloc(d.nt * nc, sizeof *tab), *col = malloc(d.nt * sizeof *col);
+        snprintf(path, sizeof path, "%s/dispatch.dat", tmpl);
+        FILE *fd = tab && col ? fopen(path, "w") : NULL;
+        if (fd) {
+            for (size_t b = 0; b < nb; b++)
+                if (!dh_h5_read_col(f, "/results/plant/boilers/steam_flow", b, col, d.nt))
+                    for (size_t t = 0; t < d.nt; t++) tab[t * nc + b] = col[t] * 3.6;
+            for (size_t u = 0; u < nu; u++)
+                if (!dh_h5_read_col(f, "/results/plant/turbines/extraction_flow", u, col, d.nt))
+                    for (size_t t = 0; t < d.nt; t++) tab[t * nc + nb] += col[t] * 3.6;
+            if (!dh_h5_read_col(f, "/results/plant/prds/flow", 0, col, d.nt))
+                for (size_t t = 0; t < d.nt; t++) tab[t * nc + nb + 1] = col[t] * 3.6;
+            size_t n1 = 0;
+            double *dem = dh_h5_read_doubles(f, "/results/plant/header/demand", &n1);
+            double *pw = dh_h5_read_doubles(f, "/results/plant/electric_power", &n1);
+            for (size_t t = 0; t < d.nt; t++) {
+                tab[t * nc + nb + 2] = dem && t < n1 ? dem[t] * 3.6 : NAN;
+                tab[t * nc + nb + 3] = pw && t < n1 ? pw[t] / 1e6 : NAN;
+            }
+            free(dem), free(pw);
+            for (size_t t = 0; t < d.nt; t++) {
+                fprintf(fd, "%.9g", d.time[t] / 3600.0);
+                double stack = 0;
+                for (size_t b = 0; b < nb; b++) { /* cumulative: filled curves between */
+                    stack += isfinite(tab[t * nc + b]) ? tab[t * nc + b] : 0;
+                    fprintf(fd, " %.9g", stack);
+                }
+                for (size_t k = nb; k < nc; k++) fprintf(fd, " %.9g", tab[t * nc + k]);
+                fputc('\n', fd);
+            }
+            fclose(fd);
+            char png[600];
+            snprintf(png, sizeof png, "%s-dispatch.png", prefix);
+            snprintf(title, sizeof title, "plant dispatch over %zu steps", d.nt);
+            put_terminal(g, png, title);
+            fprintf(g, "set xlabel 'time [h]'\nset ylabel 'steam [t/h]'\n"
+                       "set y2label 'electric power [MW]'\nset ytics nomirror\nset y2tics\nset yrange [0:*]\nset y2range [0:*]\n"
+                       "set grid\nset key outside bottom center horizontal\nplot ");
+            /* boiler b fills between the stacked sums of boilers < b (column b + 1) and
+               <= b (column b + 2); the first one down to the axis */
+            for (size_t b = 0; b < nb; b++) {
+                if (b == 0)
+                    fprintf(g, "'%s/dispatch.dat' using 1:2 with filledcurves x1 ", tmpl);
+                else
+                    fprintf(g, "'%s/dispatch.dat' using 1:%zu:%zu with filledcurves ", tmpl,
+                            b + 1, b + 2);
+                fprintf(g, "fs transparent solid 0.5 title 'boiler %zu main steam', ", b + 1);
+            }
+            fprintf(g, "'%s/dispatch.dat' using 1:%zu with lines lw 2 lc rgb 'black' "
+                       "title 'extraction (all turbines)', "
+                       "'' using 1:%zu with lines lw 2 dt 2 lc rgb 'red' title 'PRDS', "
+                       "'' using 1:%zu with lines lw 1 lc rgb 'blue' title 'header demand', "
+                       "'' using 1:%zu axes x1y2 with lines lw 1 lc rgb 'dark-green' "
+                       "title 'electric power'\n",
+                    tmpl, nb + 2, nb + 3, nb + 4, nb + 5);
+            if (log) fprintf(log, "wrote %s\n", png);
+        }
+        free(tab), free(col);
+    }
     H5Fclose(f);
     if (!g) {
         st = dh_error_set(err, DH_ERR_IO, NULL, NULL, "%s: cannot create", script);
@@ -347,8 +416,9 @@ dh_status dh_report_plots(const char *h5_path, const char *prefix, FILE *log, dh
     }
     pd_free(&d);
     if (!getenv("DHSIM_KEEP_PLOT_FILES")) {
-        const char *files[] = {"plots.gp", "links.dat", "profile.dat", "duration.dat"};
-        for (size_t i = 0; i < 4; i++) {
+        const char *files[] = {"plots.gp", "links.dat", "profile.dat", "duration.dat",
+                               "dispatch.dat"};
+        for (size_t i = 0; i < 5; i++) {
             snprintf(path, sizeof path, "%s/%s", tmpl, files[i]);
             unlink(path);
         }

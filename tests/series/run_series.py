@@ -50,4 +50,11 @@ with tempfile.TemporaryDirectory() as tmp:
     assert rep.returncode == 0, rep.stderr
     for l in ("series:", "peak hour:", "load duration", "energy over the period:"):
         assert line(l) in rep.stdout, l
+    # time-series charts: load duration and plant dispatch, as real PNG files
+    prefix = os.path.join(tmp, "y")
+    pl = subprocess.run([dhsim, "report", out, "--plots", prefix], capture_output=True, text=True)
+    assert pl.returncode == 0, pl.stderr
+    for name in ("map", "profile", "duration", "dispatch"):
+        with open(f"{prefix}-{name}.png", "rb") as png:
+            assert png.read(8) == b"\x89PNG\r\n\x1a\n", name
 print("ok")
