@@ -36,7 +36,8 @@
 static void usage(FILE *out)
 {
     fprintf(out, "usage: dhsim run CASE.yaml [-o OUT.h5] [--set KEY=VALUE]... [-v]\n"
-                 "  runs the study of the case (steady, or series: one solve per step) and\n"
+                 "  runs the study of the case (steady; series: one solve per step;\n"
+                 "  transient: integrated in time with the case's events) and\n"
                  "  prints a summary; a series shows its progress on a terminal;\n"
                  "  -o OUT.h5         write the results (and OUT.xmf for ParaView)\n"
                  "  --set KEY=VALUE   override a value by its dotted path\n"
@@ -147,6 +148,10 @@ int dh_cmd_run(int argc, char **argv)
     dh_validate_print_warnings(&warn, stderr);
     if (c->study.type == DH_STUDY_SERIES) { /* quasi-steady series: cli/run_series.c */
         exit_code = dh_run_series(c, out_path, verbose);
+        goto done;
+    }
+    if (c->study.type == DH_STUDY_TRANSIENT) { /* IDA + KLU over time: cli/run_transient.c */
+        exit_code = dh_run_transient(c, out_path, verbose);
         goto done;
     }
     dh_steady_options opt;

@@ -13,9 +13,13 @@ int dh_cmd_check(int argc, char **argv);
 int dh_cmd_run(int argc, char **argv);
 int dh_cmd_report(int argc, char **argv);
 int dh_cmd_import(int argc, char **argv);
+int dh_cmd_sweep(int argc, char **argv);
+int dh_cmd_retire(int argc, char **argv);
 
 /* run_series.c: `dhsim run` of a series study (called by dh_cmd_run); exit status. */
 struct dh_case;
 int dh_run_series(struct dh_case *c, const char *out_path, bool verbose);
+/* run_transient.c: `dhsim run` of a transient study (called by dh_cmd_run); exit status. */
+int dh_run_transient(struct dh_case *c, const char *out_path, bool verbose);
 
 #endif

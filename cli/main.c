@@ -19,7 +19,9 @@ static const command commands[] = {
     {"check", dh_cmd_check, "check CASE.yaml [--set KEY=VALUE]...            validate a case"},
     {"report", dh_cmd_report, "report OUT.h5 [--csv GROUP.NAME]... [--plots]    summary, CSV, plots of a result"},
     {"props", dh_cmd_props, "props --p P (--T T | --h H | --x X)              water/steam properties as JSON"},
+    {"sweep", dh_cmd_sweep, "sweep CASE.yaml -o OUT.h5 [--slice K/N]           run the case's sweep (MPI, resumable)"},
     {"import", dh_cmd_import, "import epanet NET.inp [-o CASE.yaml]             convert an EPANET network"},
+    {"retire", dh_cmd_retire, "retire CASE.yaml [-o OUT.h5] [--csv FILE]         small-boiler retirement study"},
 };
 
 static void usage(FILE *out)

@@ -89,7 +89,8 @@ static const char *const w_medium[] = {"steam", "water", NULL};
 static const char *const w_consumer[] = {"steam", "heat", "water", NULL};
 
 enum { T_DHSIM, T_NAME, T_DESCRIPTION, T_AMBIENT, T_STUDY, T_DEFAULTS, T_NODES, T_PIPES,
-       T_VALVES, T_PUMPS, T_SOURCES, T_CONSUMERS, T_SUBSTATIONS, T_PLANT, T_WEATHER, T_CALENDAR, T_LOADS, T_N };
+       T_VALVES, T_PUMPS, T_SOURCES, T_CONSUMERS, T_SUBSTATIONS, T_PLANT, T_WEATHER, T_CALENDAR, T_LOADS,
+       T_EVENTS, T_SBOILERS, T_FUELS, T_RETIRE, T_SWEEP, T_N };
 static const field top_fields[T_N] = {
     [T_DHSIM] = {"dhsim", FT_INT, 0, F_REQ | F_POS, NULL, 0},
     [T_NAME] = {"name", FT_STR, 0, 0, NULL, 0},
@@ -108,6 +109,11 @@ static const field top_fields[T_N] = {
     [T_WEATHER] = {"weather", FT_ANY, 0, 0, NULL, 0},
     [T_CALENDAR] = {"calendar", FT_ANY, 0, 0, NULL, 0},
     [T_LOADS] = {"loads", FT_ANY, 0, 0, NULL, 0},
+    [T_EVENTS] = {"events", FT_ANY, 0, 0, NULL, 0}, /* transient: read by read_transient */
+    [T_SWEEP] = {"sweep", FT_ANY, 0, 0, NULL, 0}, /* read by read_sweep (end of the file) */
+    [T_SBOILERS] = {"small_boilers", FT_ANY, 0, 0, NULL, 0}, /* retire: read_retire_sections */
+    [T_FUELS] = {"fuels", FT_ANY, 0, 0, NULL, 0},
+    [T_RETIRE] = {"retire", FT_ANY, 0, 0, NULL, 0},
 };
 
 enum { A_AIR, A_SOIL, A_PATM, A_WIND, A_N };
@@ -119,7 +125,7 @@ static const field ambient_fields[A_N] = {
 };
 
 enum { S_TYPE, S_FRICTION, S_TOL, S_MAXIT, S_VSTEAM, S_VWATER, S_START, S_END, S_STEP, S_WATER,
-       S_TWATER, S_N };
+       S_TWATER, S_DURATION, S_OUTINT, S_RTOL, S_ATOL, S_MAXSTEP, S_N };
 static const field study_fields[S_N] = {
     [S_TYPE] = {"type", FT_ENUM, 0, 0, w_study, 0},
     [S_FRICTION] = {"friction", FT_ENUM, 0, 0, w_friction, 0},
@@ -132,6 +138,12 @@ static const field study_fields[S_N] = {
     [S_STEP] = {"step", FT_QTY, DH_Q_TIME, F_POS, NULL, 0},
     [S_WATER] = {"water", FT_ENUM, 0, 0, w_water, 0},
     [S_TWATER] = {"water_temperature", FT_QTY, DH_Q_TEMPERATURE, F_ABS, NULL, 0},
+    /* transient: read by transient_study */
+    [S_DURATION] = {"duration", FT_QTY, DH_Q_TIME, F_POS, NULL, 0},
+    [S_OUTINT] = {"output_interval", FT_QTY, DH_Q_TIME, F_POS, NULL, 0},
+    [S_RTOL] = {"rtol", FT_NUM, 0, F_POS, NULL, 0.1},
+    [S_ATOL] = {"atol", FT_NUM, 0, F_POS, NULL, 0.1},
+    [S_MAXSTEP] = {"max_step", FT_QTY, DH_Q_TIME, F_NONNEG, NULL, 0},
 };
 
 enum { N_ID, N_X, N_Y, N_Z, N_N };
@@ -2317,6 +2329,705 @@ static void series_resolve(case_ctx *ctx, const dh_network *net, dh_series_spec 
     free(names);
 }
 
+/* ---- transient study: study.duration/output_interval/rtol/atol/max_step, events: -----------
+ * (docs/case-format.md "Transient study"). Read into c->transient (dh_case.h) in SI; targets
+ * (consumers or groups, sources, valves, plant boilers) are resolved once the network is built
+ * (transient_resolve). The events become the solver's dh_event array in cli/run_transient.c
+ * (a boiler trip there becomes the header source's max flow from the plant dispatch). */
+
+static const char *const w_event[] = {"boiler_trip", "boiler_return", "source_pressure",
+                                      "source_temperature", "source_max_flow", "source_flow",
+                                      "demand_step", "demand_ramp", "valve", NULL};
+
+enum { EV_AT, EV_TYPE, EV_TARGET, EV_VALUE, EV_DURATION, EV_NOTE, EV_N };
+static const field event_fields[EV_N] = {
+    [EV_AT] = {"at", FT_QTY, DH_Q_TIME, F_REQ | F_NONNEG, NULL, 0},
+    [EV_TYPE] = {"type", FT_ENUM, 0, F_REQ, w_event, 0},
+    [EV_TARGET] = {"target", FT_STR, 0, F_REQ, NULL, 0},
+    [EV_VALUE] = {"value", FT_ANY, 0, 0, NULL, 0},
+    [EV_DURATION] = {"duration", FT_QTY, DH_Q_TIME, F_NONNEG, NULL, 0},
+    [EV_NOTE] = {"note", FT_STR, 0, 0, NULL, 0},
+};
+
+static void transient_study(case_ctx *ctx, const cv_node *n, dh_transient_spec *t)
+{
+    rec r;
+    if (!rec_read(ctx, &r, n, study_fields, S_N, NULL, NULL, "study", false)) return;
+    if (rec_has(&r, S_DURATION)) get_qty(&r, S_DURATION, &t->duration);
+    if (rec_has(&r, S_OUTINT)) get_qty(&r, S_OUTINT, &t->output_interval);
+    if (rec_has(&r, S_RTOL)) get_num(&r, S_RTOL, &t->rtol);
+    if (rec_has(&r, S_ATOL)) get_num(&r, S_ATOL, &t->atol);
+    if (rec_has(&r, S_MAXSTEP)) get_qty(&r, S_MAXSTEP, &t->max_step);
+}
+
+/* The value of a demand event: a fraction of the design demand ("80 %") or an absolute demand
+ * (mass flow "35 t/h" or power "12 MW"; which one fits is checked against the consumer in
+ * transient_resolve). */
+static void event_demand_value(rec *r, const cv_node *v, dh_case_event *e)
+{
+    case_ctx *ctx = r->ctx;
+    double x, bare;
+    dh_error ign;
+    if (bare_number(v->text, &bare)) {
+        case_error(ctx, DH_ERR_INPUT, &v->pos, r->comp,
+                   "'value' needs a unit: a demand ('35 t/h', '12 MW') or a share of the design "
+                   "demand ('80 %%'), got '%s'",
+                   v->text);
+        return;
+    }
+    static const dh_quantity qs[] = {DH_Q_DIMENSIONLESS, DH_Q_MASS_FLOW, DH_Q_POWER};
+    for (size_t k = 0; k < 3; k++) {
+        dh_error_clear(&ign);
+        if (dh_units_parse(ctx->units, v->text, qs[k], ctx->p_atm, &x, &v->pos, &ign) != DH_OK)
+            continue;
+        if (!isfinite(x) || x < 0) {
+            case_error(ctx, DH_ERR_INPUT, &v->pos, r->comp, "'value' must not be negative, got '%s'",
+                       v->text);
+            return;
+        }
+        e->quantity = (int)qs[k];
+        if (qs[k] == DH_Q_DIMENSIONLESS) e->fraction = x;
+        else e->value = x;
+        return;
+    }
+    case_error(ctx, DH_ERR_INPUT, &v->pos, r->comp,
+               "cannot read '%s' as a demand: a mass flow ('35 t/h'), a power ('12 MW') or a "
+               "share of the design demand ('80 %%')",
+               v->text);
+}
+
+static void read_event(case_ctx *ctx, const cv_node *map, size_t index, dh_transient_spec *t)
+{
+    char comp[DH_ERROR_COMP_MAX];
+    snprintf(comp, sizeof comp, "event #%zu", index + 1);
+    rec r;
+    if (!rec_read(ctx, &r, map, event_fields, EV_N, NULL, NULL, comp, false)) return;
+    dh_case_event e;
+    memset(&e, 0, sizeof e);
+    e.value = NAN;
+    e.fraction = NAN;
+    e.index = DH_NONE;
+    e.line = map->pos.line, e.col = map->pos.col;
+    bool ok = true;
+    int type = -1;
+    ok &= rec_has(&r, EV_AT) && get_qty(&r, EV_AT, &e.time);
+    ok &= rec_has(&r, EV_TYPE) && get_enum(&r, EV_TYPE, &type);
+    const char *target = NULL;
+    if (rec_has(&r, EV_TARGET) && get_str(&r, EV_TARGET, &target)) {
+        snprintf(e.target, sizeof e.target, "%s", target);
+        e.target_line = r.v[EV_TARGET]->pos.line, e.target_col = r.v[EV_TARGET]->pos.col;
+    } else {
+        ok = false;
+    }
+    if (rec_has(&r, EV_NOTE)) {
+        const char *note;
+        get_str(&r, EV_NOTE, &note);
+    }
+    if (rec_has(&r, EV_DURATION)) ok &= get_qty(&r, EV_DURATION, &e.duration);
+    if (type < 0) return; /* reported; the rest depends on the type */
+    e.type = (dh_case_event_type)type;
+    const char *tn = w_event[type];
+    bool boiler = e.type == DH_CASE_EVENT_BOILER_TRIP || e.type == DH_CASE_EVENT_BOILER_RETURN;
+    /* value: none for boiler events, required otherwise */
+    const cv_node *v = NULL;
+    if (boiler) {
+        if (r.v[EV_VALUE]) {
+            case_error(ctx, DH_ERR_INPUT, &r.v[EV_VALUE]->pos, comp,
+                       "a %s takes no 'value' (the plant's capacity without the boiler is "
+                       "computed)",
+                       tn);
+            ok = false;
+        }
+    } else if (!(v = rec_scalar(&r, EV_VALUE))) {
+        if (!r.v[EV_VALUE]) rec_missing(&r, EV_VALUE, tn);
+        ok = false;
+    }
+    /* duration: a ramp; required for demand_ramp, not allowed where the change is a step */
+    bool step_only = boiler || e.type == DH_CASE_EVENT_SOURCE_MAX_FLOW ||
+                     e.type == DH_CASE_EVENT_DEMAND_STEP;
+    if (step_only && r.v[EV_DURATION]) {
+        case_error(ctx, DH_ERR_INPUT, &r.v[EV_DURATION]->pos, comp,
+                   "a %s is a step: it takes no 'duration'%s", tn,
+                   e.type == DH_CASE_EVENT_DEMAND_STEP ? " (use demand_ramp)" : "");
+        ok = false;
+    }
+    if (e.type == DH_CASE_EVENT_DEMAND_RAMP && !(e.duration > 0)) {
+        if (r.v[EV_DURATION])
+            case_error(ctx, DH_ERR_INPUT, &r.v[EV_DURATION]->pos, comp,
+                       "a demand_ramp needs a 'duration' > 0 (use demand_step for a step)");
+        else
+            rec_missing(&r, EV_DURATION, "a demand_ramp moves over its duration");
+        ok = false;
+    }
+    if (v) {
+        static const field fp = {"value", FT_QTY, DH_Q_PRESSURE, F_POS, NULL, 0};
+        static const field ft = {"value", FT_QTY, DH_Q_TEMPERATURE, F_ABS, NULL, 0};
+        static const field fm = {"value", FT_QTY, DH_Q_MASS_FLOW, F_NONNEG, NULL, 0};
+        static const field fo = {"value", FT_NUM, 0, F_UNIT, NULL, 0};
+        const field *f = NULL;
+        switch (e.type) {
+        case DH_CASE_EVENT_SOURCE_PRESSURE: f = &fp; break;
+        case DH_CASE_EVENT_SOURCE_TEMPERATURE: f = &ft; break;
+        case DH_CASE_EVENT_SOURCE_MAX_FLOW:
+        case DH_CASE_EVENT_SOURCE_FLOW: f = &fm; break;
+        case DH_CASE_EVENT_VALVE: f = &fo; break;
+        default: break;
+        }
+        rec vr = {.ctx = ctx, .f = f, .nf = 1, .map = map, .comp = comp};
+        vr.v[0] = (cv_node *)v;
+        if (e.type == DH_CASE_EVENT_SOURCE_MAX_FLOW &&
+            (!strcmp(v->text, "none") || !strcmp(v->text, "unlimited"))) {
+            e.value = INFINITY; /* the limit lifted */
+            e.quantity = DH_Q_MASS_FLOW;
+        } else if (e.type == DH_CASE_EVENT_DEMAND_STEP || e.type == DH_CASE_EVENT_DEMAND_RAMP) {
+            event_demand_value(&r, v, &e);
+            ok &= e.quantity != 0 || !isnan(e.fraction);
+        } else if (f->type == FT_NUM) {
+            ok &= get_num(&vr, 0, &e.value);
+            e.quantity = DH_Q_DIMENSIONLESS;
+        } else {
+            ok &= get_qty(&vr, 0, &e.value);
+            e.quantity = (int)f->q;
+        }
+    }
+    if (!ok) return;
+    if (t->n_events == DH_CASE_EVENTS_MAX) {
+        case_error(ctx, DH_ERR_INPUT, &map->pos, comp, "more than %d events", DH_CASE_EVENTS_MAX);
+        return;
+    }
+    t->events[t->n_events++] = e;
+}
+
+/* Reads the transient parts of the case (top-level record `top`). */
+static void read_transient(case_ctx *ctx, rec *top, dh_case *c)
+{
+    dh_transient_spec *t = &c->transient;
+    memset(t, 0, sizeof *t);
+    t->duration = 3600.0;
+    t->output_interval = 300.0;
+    t->rtol = 1e-6;
+    t->atol = NAN;
+    if (top->v[T_STUDY]) transient_study(ctx, top->v[T_STUDY], t);
+    if (!(t->atol > 0)) t->atol = t->rtol;
+    const cv_node *ev = top->v[T_EVENTS];
+    if (!ev) return;
+    if (ev->kind != CV_SEQ) {
+        case_error(ctx, DH_ERR_INPUT, &ev->pos, "events",
+                   "'events' must be a list of {at:, type:, target:, value:}, got %s",
+                   cv_kind_text(ev->kind));
+        return;
+    }
+    for (size_t k = 0; k < ev->n; k++) read_event(ctx, ev->items[k], k, t);
+}
+
+static void event_unknown(case_ctx *ctx, const dh_case_event *e, const char *comp,
+                          const char *what, const char *const *names, size_t n)
+{
+    dh_srcpos pos = {ctx->file, e->target_line, e->target_col};
+    const char *hint = dh_str_suggest(e->target, names, n);
+    case_error(ctx, DH_ERR_INPUT, &pos, comp, "no %s '%s'%s%s%s", what, e->target,
+               hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
+}
+
+/* Event targets against the built network and the plant; the value's kind against the
+ * target (a heat consumer's demand is a power, a steam consumer's a mass flow). */
+static void transient_resolve(case_ctx *ctx, const dh_network *net, dh_case *c)
+{
+    dh_transient_spec *t = &c->transient;
+    const dh_consumers *co = &net->consumers;
+    const dh_sources *so = &net->sources;
+    for (size_t k = 0; k < t->n_events; k++) {
+        dh_case_event *e = &t->events[k];
+        char comp[DH_ERROR_COMP_MAX];
+        snprintf(comp, sizeof comp, "event %s", w_event[e->type]);
+        dh_srcpos pos = {ctx->file, e->target_line, e->target_col};
+        switch (e->type) {
+        case DH_CASE_EVENT_BOILER_TRIP:
+        case DH_CASE_EVENT_BOILER_RETURN: {
+            if (!c->plant.present) {
+                case_error(ctx, DH_ERR_INPUT, &pos, comp,
+                           "a %s needs the case's 'plant:' section (its boilers); without a "
+                           "plant use source_max_flow on the header source",
+                           w_event[e->type]);
+                break;
+            }
+            const char *names[DH_PLANT_SPEC_UNITS_MAX];
+            for (size_t i = 0; i < c->plant.n_boilers; i++) {
+                names[i] = c->plant.boiler[i].id;
+                if (!strcmp(c->plant.boiler[i].id, e->target)) e->index = i;
+            }
+            if (e->index == DH_NONE)
+                event_unknown(ctx, e, comp, "plant boiler", names, c->plant.n_boilers);
+            break;
+        }
+        case DH_CASE_EVENT_SOURCE_PRESSURE:
+        case DH_CASE_EVENT_SOURCE_TEMPERATURE:
+        case DH_CASE_EVENT_SOURCE_MAX_FLOW:
+        case DH_CASE_EVENT_SOURCE_FLOW: {
+            for (size_t j = 0; j < so->n && e->index == DH_NONE; j++)
+                if (!strcmp(so->id[j], e->target)) e->index = j;
+            if (e->index == DH_NONE) {
+                event_unknown(ctx, e, comp, "source", (const char *const *)so->id, so->n);
+                break;
+            }
+            bool want_fp = e->type != DH_CASE_EVENT_SOURCE_FLOW &&
+                           e->type != DH_CASE_EVENT_SOURCE_TEMPERATURE;
+            bool want_ff = e->type == DH_CASE_EVENT_SOURCE_FLOW;
+            if ((want_fp && so->type[e->index] != DH_SOURCE_FIXED_PRESSURE) ||
+                (want_ff && so->type[e->index] != DH_SOURCE_FIXED_FLOW))
+                case_error(ctx, DH_ERR_INPUT, &pos, comp, "source %s is not a %s source",
+                           e->target, want_ff ? "fixed_flow" : "fixed_pressure");
+            break;
+        }
+        case DH_CASE_EVENT_DEMAND_STEP:
+        case DH_CASE_EVENT_DEMAND_RAMP: {
+            bool group = false;
+            for (size_t i = 0; i < co->n; i++) {
+                if (e->index == DH_NONE && !strcmp(co->id[i], e->target)) e->index = i;
+                group = group || !strcmp(co->group[i], e->target);
+            }
+            e->target_is_group = e->index == DH_NONE && group;
+            if (e->index == DH_NONE && !group) {
+                const char **names = malloc((2 * co->n + 1) * sizeof *names);
+                if (!names) break;
+                for (size_t i = 0; i < co->n; i++)
+                    names[i] = co->id[i], names[co->n + i] = co->group[i];
+                event_unknown(ctx, e, comp, "consumer or group", names, 2 * co->n);
+                free(names);
+                break;
+            }
+            if (!isnan(e->fraction)) break; /* a share of each one's design demand */
+            if (e->target_is_group) {
+                case_error(ctx, DH_ERR_INPUT, &pos, comp,
+                           "a group's demand is given as a share of its consumers' design "
+                           "demands ('80 %%'), not as '%s' in total",
+                           dh_quantity_name((dh_quantity)e->quantity));
+                break;
+            }
+            bool heat = co->type[e->index] == DH_CONSUMER_HEAT;
+            dh_quantity want = heat ? DH_Q_POWER : DH_Q_MASS_FLOW;
+            if (e->quantity != (int)want)
+                case_error(ctx, DH_ERR_INPUT, &pos, comp,
+                           "consumer %s is a %s consumer: its demand is a %s, not a %s",
+                           e->target, heat ? "heat" : co->type[e->index] == DH_CONSUMER_STEAM ? "steam" : "water",
+                           dh_quantity_name(want), dh_quantity_name((dh_quantity)e->quantity));
+            break;
+        }
+        case DH_CASE_EVENT_VALVE: {
+            size_t l = dh_network_find_link(net, e->target);
+            for (size_t v = 0; l != DH_NONE && v < net->valves.n; v++)
+                if (net->valves.link[v] == l) e->index = v;
+            if (e->index != DH_NONE) break;
+            if (l != DH_NONE) {
+                case_error(ctx, DH_ERR_INPUT, &pos, comp, "link %s is not a valve", e->target);
+                break;
+            }
+            const char **names = malloc((net->valves.n + 1) * sizeof *names);
+            if (!names) break;
+            for (size_t v = 0; v < net->valves.n; v++) names[v] = net->links.id[net->valves.link[v]];
+            event_unknown(ctx, e, comp, "valve", names, net->valves.n);
+            free(names);
+            break;
+        }
+        }
+    }
+}
+
+/* ---- retirement study: small_boilers:, fuels:, retire: ------------------------------------
+ * (docs/case-format.md "Retirement study", docs/retire.md). Read into c->retire
+ * (dh_case.h) in SI; node, consumer and pipe ids are resolved once the network is built
+ * (retire_resolve). Emission factors are read in t CO2/TJ and prices per t of fuel (bare
+ * numbers: a currency is not a unit) and stored per J and per kg. */
+
+static const char *const w_reinforce[] = {"parallel_pipe", "upsize", NULL};
+
+enum { SB_ID, SB_SITE, SB_GROUP, SB_CAP, SB_FUEL, SB_EFF, SB_LOAD, SB_CONNECTED, SB_CONN, SB_X,
+       SB_Y, SB_Z, SB_PMIN, SB_N };
+static const field sboiler_fields[SB_N] = {
+    [SB_ID] = {"id", FT_STR, 0, F_REQ, NULL, 0},
+    [SB_SITE] = {"site", FT_STR, 0, F_REQ, NULL, 0},
+    [SB_GROUP] = {"group", FT_STR, 0, 0, NULL, 0},
+    [SB_CAP] = {"capacity", FT_QTY, DH_Q_MASS_FLOW, F_POS | F_REQ, NULL, 0},
+    [SB_FUEL] = {"fuel", FT_STR, 0, F_REQ, NULL, 0},
+    [SB_EFF] = {"efficiency", FT_NUM, 0, F_POS | F_UNIT | F_REQ, NULL, 0},
+    [SB_LOAD] = {"current_load", FT_ANY, 0, F_REQ, NULL, 0},
+    [SB_CONNECTED] = {"connected", FT_BOOL, 0, 0, NULL, 0},
+    [SB_CONN] = {"connection", FT_ANY, 0, 0, NULL, 0},
+    [SB_X] = {"x", FT_QTY, DH_Q_LENGTH, 0, NULL, 0},
+    [SB_Y] = {"y", FT_QTY, DH_Q_LENGTH, 0, NULL, 0},
+    [SB_Z] = {"z", FT_QTY, DH_Q_LENGTH, 0, NULL, 0},
+    [SB_PMIN] = {"min_pressure", FT_QTY, DH_Q_PRESSURE, F_NONNEG, NULL, 0},
+};
+
+enum { SC_FROM, SC_LENGTH, SC_DIAM, SC_N };
+static const field sconn_fields[SC_N] = {
+    [SC_FROM] = {"from", FT_STR, 0, 0, NULL, 0},
+    [SC_LENGTH] = {"length", FT_QTY, DH_Q_LENGTH, F_POS, NULL, 0},
+    [SC_DIAM] = {"diameter", FT_DIAM, DH_Q_LENGTH, F_POS, NULL, 0},
+};
+
+enum { FU_LHV, FU_EF, FU_PRICE, FU_N };
+static const field fuel_fields[FU_N] = {
+    [FU_LHV] = {"lhv", FT_QTY, DH_Q_SPECIFIC_ENERGY, F_POS | F_REQ, NULL, 0},
+    [FU_EF] = {"emission_factor", FT_NUM, 0, F_NONNEG, NULL, 0},
+    [FU_PRICE] = {"price", FT_NUM, 0, F_NONNEG, NULL, 0},
+};
+
+enum { RT_ORDER, RT_CHECKS, RT_REINF, RT_PLANTFUEL, RT_FEED, RT_N };
+static const field retire_fields[RT_N] = {
+    [RT_ORDER] = {"order", FT_ANY, 0, 0, NULL, 0},
+    [RT_CHECKS] = {"checks", FT_ANY, 0, 0, NULL, 0},
+    [RT_REINF] = {"reinforcements", FT_ANY, 0, 0, NULL, 0},
+    [RT_PLANTFUEL] = {"plant_fuel", FT_STR, 0, 0, NULL, 0},
+    [RT_FEED] = {"feedwater_temperature", FT_QTY, DH_Q_TEMPERATURE, F_ABS, NULL, 0},
+};
+
+enum { RC_N1, RC_HOUR, RC_MARGIN, RC_TMARGIN, RC_VEL, RC_N };
+static const char *const w_hour[] = {"design", NULL};
+static const field rchecks_fields[RC_N] = {
+    [RC_N1] = {"n1", FT_BOOL, 0, 0, NULL, 0},
+    [RC_HOUR] = {"hour", FT_ENUM, 0, 0, w_hour, 0},
+    [RC_MARGIN] = {"min_margin", FT_QTY, DH_Q_PRESSURE_DIFF, F_NONNEG, NULL, 0},
+    [RC_TMARGIN] = {"min_temperature_margin", FT_QTY, DH_Q_TEMPERATURE_DIFF, F_NONNEG, NULL, 0},
+    [RC_VEL] = {"max_steam_velocity", FT_QTY, DH_Q_VELOCITY, F_NONNEG, NULL, 0},
+};
+
+enum { RF_ID, RF_TYPE, RF_PIPE, RF_DIAM, RF_N };
+static const field reinf_fields[RF_N] = {
+    [RF_ID] = {"id", FT_STR, 0, F_REQ, NULL, 0},
+    [RF_TYPE] = {"type", FT_ENUM, 0, F_REQ, w_reinforce, 0},
+    [RF_PIPE] = {"pipe", FT_STR, 0, F_REQ, NULL, 0},
+    [RF_DIAM] = {"diameter", FT_DIAM, DH_Q_LENGTH, F_POS | F_REQ, NULL, 0},
+};
+
+/* `current_load`: a steam flow (t/h) or, for a heat consumer's site, a heat load (MW). */
+static bool retire_load(rec *r, size_t i, double *v, bool *is_heat)
+{
+    const cv_node *n = rec_scalar(r, i);
+    if (!n) return false;
+    static const dh_quantity qs[2] = {DH_Q_MASS_FLOW, DH_Q_POWER};
+    for (int k = 0; k < 2; k++) {
+        dh_error e;
+        dh_error_clear(&e);
+        double si = 0, bare;
+        dh_status st;
+        if (n->unit && bare_number(n->text, &bare))
+            st = dh_units_convert(r->ctx->units, bare, n->unit, qs[k], r->ctx->p_atm, &si,
+                                  &n->pos, &e);
+        else
+            st = dh_units_parse(r->ctx->units, n->text, qs[k], r->ctx->p_atm, &si, &n->pos, &e);
+        if (st != DH_OK) continue;
+        if (!isfinite(si) || si < 0) {
+            case_error(r->ctx, DH_ERR_INPUT, &n->pos, r->comp,
+                       "'current_load' must not be negative, got '%s'", n->text);
+            return false;
+        }
+        *v = si;
+        *is_heat = k == 1;
+        return true;
+    }
+    case_error(r->ctx, DH_ERR_INPUT, &n->pos, r->comp,
+               "'current_load' must be a steam flow ('8 t/h') or a heat load ('6 MW'), got '%s'",
+               n->text);
+    return false;
+}
+
+static void read_small_boiler(case_ctx *ctx, dh_retire_spec *rs, const cv_node *map, size_t index)
+{
+    char comp[DH_ERROR_COMP_MAX], sub[DH_ERROR_COMP_MAX];
+    comp_name(comp, sizeof comp, "small boiler", map, index);
+    rec r;
+    if (!rec_read(ctx, &r, map, sboiler_fields, SB_N, NULL, NULL, comp, false)) return;
+    if (rs->n_boilers >= DH_RETIRE_BOILERS_MAX) {
+        case_error(ctx, DH_ERR_INPUT, &map->pos, comp, "at most %d small boilers",
+                   DH_RETIRE_BOILERS_MAX);
+        return;
+    }
+    dh_small_boiler_spec *b = &rs->boiler[rs->n_boilers];
+    memset(b, 0, sizeof *b);
+    b->connected = true;
+    b->x = b->y = b->z = NAN;
+    b->conn_length = b->conn_diameter = NAN;
+    b->site_node = b->consumer = b->fuel_index = DH_NONE;
+    b->line = map->pos.line;
+    b->col = map->pos.col;
+    const char *s;
+    bool ok = true, flag;
+    if (rec_has(&r, SB_ID) && get_str(&r, SB_ID, &s)) snprintf(b->id, sizeof b->id, "%s", s);
+    else ok = false;
+    if (rec_has(&r, SB_SITE) && get_str(&r, SB_SITE, &s)) snprintf(b->site, sizeof b->site, "%s", s);
+    if (rec_has(&r, SB_GROUP) && get_str(&r, SB_GROUP, &s)) snprintf(b->group, sizeof b->group, "%s", s);
+    if (rec_has(&r, SB_FUEL) && get_str(&r, SB_FUEL, &s)) snprintf(b->fuel, sizeof b->fuel, "%s", s);
+    opt_qty(&r, SB_CAP, &b->capacity);
+    opt_num(&r, SB_EFF, &b->efficiency);
+    if (rec_has(&r, SB_LOAD)) retire_load(&r, SB_LOAD, &b->current_load, &b->load_is_heat);
+    if (rec_has(&r, SB_CONNECTED) && get_bool(&r, SB_CONNECTED, &flag)) b->connected = flag;
+    opt_qty(&r, SB_X, &b->x);
+    opt_qty(&r, SB_Y, &b->y);
+    opt_qty(&r, SB_Z, &b->z);
+    opt_qty(&r, SB_PMIN, &b->min_pressure);
+    rec cr;
+    if (plant_sub(ctx, &r, SB_CONN, sconn_fields, SC_N, sub, &cr)) {
+        if (rec_has(&cr, SC_FROM) && get_str(&cr, SC_FROM, &s))
+            snprintf(b->conn_from, sizeof b->conn_from, "%s", s);
+        opt_qty(&cr, SC_LENGTH, &b->conn_length);
+        if (rec_has(&cr, SC_DIAM)) get_diam(&cr, SC_DIAM, &b->conn_diameter, &b->conn_outer_diameter);
+    }
+    if (b->connected) {
+        rec_not_here(&r, SB_CONN, "applies only to a site not connected yet ('connected: false')");
+    } else {
+        if (!rec_has(&r, SB_X)) rec_missing(&r, SB_X, "the new site's position, 'connected: false'");
+        if (!rec_has(&r, SB_Y)) rec_missing(&r, SB_Y, "the new site's position, 'connected: false'");
+        if (isnan(b->z)) b->z = 0; /* resolved to the connection node's elevation when absent */
+        if (b->load_is_heat)
+            case_error(ctx, DH_ERR_INPUT, &map->pos, comp, "a site not connected yet becomes a "
+                       "steam consumer: give 'current_load' as a steam flow (t/h)");
+    }
+    dh_srcpos load_pos = pos_of(&r, SB_LOAD), id_pos = pos_of(&r, SB_ID);
+    if (!isnan(b->current_load) && b->capacity > 0 && !b->load_is_heat &&
+        b->current_load > b->capacity * (1 + 1e-9))
+        case_error(ctx, DH_ERR_INPUT, &load_pos, comp,
+                   "'current_load' %.2f t/h is above the boiler's capacity %.2f t/h",
+                   b->current_load * 3.6, b->capacity * 3.6);
+    for (size_t j = 0; ok && j < rs->n_boilers; j++)
+        if (!strcmp(rs->boiler[j].id, b->id)) {
+            case_error(ctx, DH_ERR_INPUT, &id_pos, comp,
+                       "duplicate small boiler id '%s' (first at line %d)", b->id,
+                       rs->boiler[j].line);
+            ok = false;
+        }
+    if (ok) rs->n_boilers++;
+}
+
+static void read_fuels(case_ctx *ctx, const cv_node *n, dh_retire_spec *rs)
+{
+    if (n->kind != CV_MAP) {
+        case_error(ctx, DH_ERR_INPUT, &n->pos, "fuels",
+                   "'fuels' is a mapping of fuel names to {lhv, emission_factor, price}, not %s",
+                   cv_kind_text(n->kind));
+        return;
+    }
+    for (size_t k = 0; k < n->n; k++) {
+        const cv_pair *p = &n->pairs[k];
+        char comp[DH_ERROR_COMP_MAX];
+        snprintf(comp, sizeof comp, "fuel %s", p->key);
+        if (rs->n_fuels >= DH_RETIRE_FUELS_MAX) {
+            case_error(ctx, DH_ERR_INPUT, &p->key_pos, "fuels", "at most %d fuels",
+                       DH_RETIRE_FUELS_MAX);
+            return;
+        }
+        rec r;
+        if (!rec_read(ctx, &r, p->value, fuel_fields, FU_N, NULL, NULL, comp, false)) continue;
+        dh_fuel_spec *f = &rs->fuel[rs->n_fuels++];
+        memset(f, 0, sizeof *f);
+        snprintf(f->name, sizeof f->name, "%s", p->key);
+        f->line = p->key_pos.line;
+        f->col = p->key_pos.col;
+        double v;
+        opt_qty(&r, FU_LHV, &f->lhv);
+        if (rec_has(&r, FU_EF) && get_num(&r, FU_EF, &v)) f->emission_factor = v * 1e3 / 1e12;
+        if (rec_has(&r, FU_PRICE) && get_num(&r, FU_PRICE, &v)) f->price = v / 1e3;
+    }
+}
+
+static void read_retire(case_ctx *ctx, const cv_node *n, dh_retire_spec *rs)
+{
+    rec r;
+    if (!rec_read(ctx, &r, n, retire_fields, RT_N, NULL, NULL, "retire", false)) return;
+    rs->present = true;
+    rs->line = n->pos.line;
+    rs->col = n->pos.col;
+    const char *s;
+    if (rec_has(&r, RT_PLANTFUEL) && get_str(&r, RT_PLANTFUEL, &s))
+        snprintf(rs->plant_fuel, sizeof rs->plant_fuel, "%s", s);
+    opt_qty(&r, RT_FEED, &rs->feedwater_temperature);
+    const cv_node *o = r.v[RT_ORDER];
+    rs->order_auto = true;
+    if (o && o->kind == CV_SCALAR && !strcmp(o->text, "auto")) {
+        rs->order_auto = true;
+    } else if (o && o->kind == CV_SEQ) {
+        rs->order_auto = false;
+        for (size_t k = 0; k < o->n; k++) {
+            const cv_node *it = o->items[k];
+            if (it->kind != CV_SCALAR) {
+                case_error(ctx, DH_ERR_INPUT, &it->pos, "retire", "'order' lists small boiler ids, "
+                           "not %s", cv_kind_text(it->kind));
+                continue;
+            }
+            size_t j = 0;
+            while (j < rs->n_boilers && strcmp(rs->boiler[j].id, it->text)) j++;
+            if (j == rs->n_boilers) {
+                const char *names[DH_RETIRE_BOILERS_MAX];
+                for (size_t q = 0; q < rs->n_boilers; q++) names[q] = rs->boiler[q].id;
+                const char *hint = dh_str_suggest(it->text, names, rs->n_boilers);
+                case_error(ctx, DH_ERR_INPUT, &it->pos, "retire", "'order': no small boiler "
+                           "'%s'%s%s%s", it->text, hint ? " (did you mean '" : "",
+                           hint ? hint : "", hint ? "'?)" : "");
+                continue;
+            }
+            bool dup = false;
+            for (size_t q = 0; q < rs->n_order; q++) dup = dup || rs->order[q] == j;
+            if (dup) {
+                case_error(ctx, DH_ERR_INPUT, &it->pos, "retire", "'order' names '%s' twice",
+                           it->text);
+                continue;
+            }
+            rs->order[rs->n_order++] = j;
+        }
+    } else if (o) {
+        case_error(ctx, DH_ERR_INPUT, &o->pos, "retire",
+                   "'order' is 'auto' or a list of small boiler ids, got '%s'",
+                   o->kind == CV_SCALAR ? o->text : cv_kind_text(o->kind));
+    }
+    rec cr;
+    char comp[DH_ERROR_COMP_MAX];
+    if (plant_sub(ctx, &r, RT_CHECKS, rchecks_fields, RC_N, comp, &cr)) {
+        bool b;
+        int e;
+        if (rec_has(&cr, RC_N1) && get_bool(&cr, RC_N1, &b)) rs->check_n1 = b;
+        if (rec_has(&cr, RC_HOUR)) get_enum(&cr, RC_HOUR, &e);
+        opt_qty(&cr, RC_MARGIN, &rs->min_margin);
+        opt_qty(&cr, RC_TMARGIN, &rs->min_temperature_margin);
+        opt_qty(&cr, RC_VEL, &rs->max_steam_velocity);
+    }
+    const cv_node *rl = r.v[RT_REINF];
+    if (rl && rl->kind != CV_SEQ) {
+        case_error(ctx, DH_ERR_INPUT, &rl->pos, "retire", "'reinforcements' must be a list, not %s",
+                   cv_kind_text(rl->kind));
+    } else if (rl) {
+        for (size_t k = 0; k < rl->n; k++) {
+            char rcomp[DH_ERROR_COMP_MAX];
+            comp_name(rcomp, sizeof rcomp, "reinforcement", rl->items[k], k);
+            rec fr;
+            if (!rec_read(ctx, &fr, rl->items[k], reinf_fields, RF_N, NULL, NULL, rcomp, false))
+                continue;
+            if (rs->n_reinf >= DH_RETIRE_REINF_MAX) {
+                case_error(ctx, DH_ERR_INPUT, &rl->items[k]->pos, rcomp,
+                           "at most %d reinforcements", DH_RETIRE_REINF_MAX);
+                break;
+            }
+            dh_reinforcement_spec *f = &rs->reinf[rs->n_reinf];
+            memset(f, 0, sizeof *f);
+            f->pipe_row = DH_NONE;
+            f->line = rl->items[k]->pos.line;
+            f->col = rl->items[k]->pos.col;
+            int e;
+            bool ok = true;
+            if (rec_has(&fr, RF_ID) && get_str(&fr, RF_ID, &s)) snprintf(f->id, sizeof f->id, "%s", s);
+            else ok = false;
+            if (rec_has(&fr, RF_TYPE) && get_enum(&fr, RF_TYPE, &e)) f->type = e;
+            else ok = false;
+            if (rec_has(&fr, RF_PIPE) && get_str(&fr, RF_PIPE, &s)) snprintf(f->pipe, sizeof f->pipe, "%s", s);
+            else ok = false;
+            if (!(rec_has(&fr, RF_DIAM) && get_diam(&fr, RF_DIAM, &f->diameter, &f->outer_diameter)))
+                ok = false;
+            if (ok) rs->n_reinf++;
+        }
+    }
+}
+
+/* Reads the three sections (top-level record `top`); defaults of docs/retire.md. */
+static void read_retire_sections(case_ctx *ctx, const cv_node *boilers, const cv_node *fuels,
+                                 const cv_node *retire, dh_retire_spec *rs)
+{
+    memset(rs, 0, sizeof *rs);
+    rs->check_n1 = true;
+    rs->min_margin = 0.02e6;          /* Pa: 0.02 MPa above each minimum (docs/retire.md) */
+    rs->min_temperature_margin = 0;
+    rs->max_steam_velocity = NAN;     /* the study's */
+    rs->feedwater_temperature = 293.15; /* 20 degC make-up water of a small plant boiler house */
+    rs->plant_fuel_index = DH_NONE;
+    rs->order_auto = true;
+    snprintf(rs->plant_fuel, sizeof rs->plant_fuel, "coal");
+    if (boilers) {
+        if (boilers->kind != CV_SEQ)
+            case_error(ctx, DH_ERR_INPUT, &boilers->pos, "small_boilers",
+                       "'small_boilers' must be a list (inline or {csv: FILE}), not %s",
+                       cv_kind_text(boilers->kind));
+        else
+            for (size_t i = 0; i < boilers->n; i++) read_small_boiler(ctx, rs, boilers->items[i], i);
+    }
+    if (fuels) read_fuels(ctx, fuels, rs);
+    if (retire) {
+        read_retire(ctx, retire, rs);
+        if (!boilers)
+            case_error(ctx, DH_ERR_INPUT, &retire->pos, "retire",
+                       "a retirement study needs the 'small_boilers' section");
+    }
+}
+
+/* Sites, connections, fuels and reinforced pipes against the built network. */
+static void retire_resolve(case_ctx *ctx, const dh_network *net, dh_retire_spec *rs)
+{
+    for (size_t j = 0; j < rs->n_fuels; j++)
+        if (!strcmp(rs->fuel[j].name, rs->plant_fuel)) rs->plant_fuel_index = j;
+    const char *fnames[DH_RETIRE_FUELS_MAX];
+    for (size_t j = 0; j < rs->n_fuels; j++) fnames[j] = rs->fuel[j].name;
+    for (size_t i = 0; i < rs->n_boilers; i++) {
+        dh_small_boiler_spec *b = &rs->boiler[i];
+        char comp[DH_ERROR_COMP_MAX];
+        snprintf(comp, sizeof comp, "small boiler %s", b->id);
+        dh_srcpos pos = {ctx->file, b->line, b->col};
+        for (size_t j = 0; j < rs->n_fuels; j++)
+            if (!strcmp(rs->fuel[j].name, b->fuel)) b->fuel_index = j;
+        if (b->fuel_index == DH_NONE && rs->present) {
+            const char *hint = dh_str_suggest(b->fuel, fnames, rs->n_fuels);
+            case_error(ctx, DH_ERR_INPUT, &pos, comp, "fuel '%s' is not in 'fuels:'%s%s%s",
+                       b->fuel, hint ? " (did you mean '" : "", hint ? hint : "",
+                       hint ? "'?)" : "");
+        }
+        size_t node = dh_network_find_node(net, b->site);
+        if (b->connected) {
+            if (node == DH_NONE) {
+                case_error(ctx, DH_ERR_INPUT, &pos, comp, "site: no node '%s'", b->site);
+                continue;
+            }
+            b->site_node = node;
+            for (size_t c = 0; c < net->consumers.n; c++)
+                if (net->consumers.node[c] == node) {
+                    b->consumer = c;
+                    break;
+                }
+            if (b->consumer == DH_NONE) {
+                case_error(ctx, DH_ERR_INPUT, &pos, comp, "site node '%s' has no consumer: the "
+                           "boiler's load moves onto the consumer there (a site without one is "
+                           "'connected: false' with its position)", b->site);
+                continue;
+            }
+            const dh_consumers *co = &net->consumers;
+            if (b->load_is_heat && co->type[b->consumer] != DH_CONSUMER_HEAT)
+                case_error(ctx, DH_ERR_INPUT, &pos, comp, "consumer %s draws steam: give "
+                           "'current_load' as a steam flow (t/h)", co->id[b->consumer]);
+            if (co->type[b->consumer] == DH_CONSUMER_WATER)
+                case_error(ctx, DH_ERR_INPUT, &pos, comp, "consumer %s is a water draw, not a "
+                           "steam or heat consumer", co->id[b->consumer]);
+        } else {
+            if (node != DH_NONE)
+                case_error(ctx, DH_ERR_INPUT, &pos, comp, "'connected: false' but node '%s' is "
+                           "already in the network: give the new site its own id", b->site);
+            if (b->conn_from[0] && dh_network_find_node(net, b->conn_from) == DH_NONE)
+                case_error(ctx, DH_ERR_INPUT, &pos, comp, "connection.from: no node '%s'",
+                           b->conn_from);
+        }
+    }
+    if (rs->present && rs->n_fuels > 0 && rs->plant_fuel_index == DH_NONE) {
+        dh_srcpos pos = {ctx->file, rs->line, rs->col};
+        case_error(ctx, DH_ERR_INPUT, &pos, "retire", "plant_fuel '%s' is not in 'fuels:'",
+                   rs->plant_fuel);
+    }
+    for (size_t k = 0; k < rs->n_reinf; k++) {
+        dh_reinforcement_spec *f = &rs->reinf[k];
+        dh_srcpos pos = {ctx->file, f->line, f->col};
+        char comp[DH_ERROR_COMP_MAX];
+        snprintf(comp, sizeof comp, "reinforcement %s", f->id);
+        size_t l = dh_network_find_link(net, f->pipe);
+        if (l == DH_NONE || net->links.kind[l] != DH_LINK_PIPE)
+            case_error(ctx, DH_ERR_INPUT, &pos, comp, "pipe: no pipe '%s'", f->pipe);
+        else
+            f->pipe_row = net->links.index[l];
+    }
+}
+
 static const char *base_name(case_ctx *ctx, const char *path)
 {
     const char *b = strrchr(path, '/');
@@ -2325,6 +3036,8 @@ static const char *base_name(case_ctx *ctx, const char *path)
     size_t len = dot && dot != b ? (size_t)(dot - b) : strlen(b);
     return case_arena_strndup(ctx->arena, b, len);
 }
+
+static void read_sweep(case_ctx *ctx, const cv_node *n, const dh_srcpos *key_pos, dh_case *c);
 
 dh_status case_build(case_ctx *ctx, cv_node *root, dh_case *c)
 {
@@ -2389,6 +3102,12 @@ dh_status case_build(case_ctx *ctx, cv_node *root, dh_case *c)
     c->plant.source = DH_NONE;
     if (top.v[T_PLANT]) read_plant(ctx, top.v[T_PLANT], &c->plant);
     read_series(ctx, &top, c);
+    read_transient(ctx, &top, c);
+    if (top.v[T_SWEEP]) {
+        const cv_pair *swp = cv_map_find(root, "sweep");
+        read_sweep(ctx, top.v[T_SWEEP], swp ? &swp->key_pos : NULL, c);
+    }
+    read_retire_sections(ctx, top.v[T_SBOILERS], top.v[T_FUELS], top.v[T_RETIRE], &c->retire);
 
     /* The builder resolves ids and reports dangling and duplicate ones (with positions); run
      * it even after errors so that one pass reports everything. */
@@ -2402,10 +3121,203 @@ dh_status case_build(case_ctx *ctx, cv_node *root, dh_case *c)
     if (st != DH_OK) return st;
     plant_resolve(ctx, net, &c->plant);
     series_resolve(ctx, net, &c->series);
+    transient_resolve(ctx, net, c);
+    retire_resolve(ctx, net, &c->retire);
     if (ctx->n_errors > 0) {
         dh_network_destroy(&net);
         return ctx->first;
     }
     c->net = net;
     return DH_OK;
+}
+
+/* ---- the `sweep:` section (dh_case.sweep; docs/case-format.md "Sweeps") ------------------
+ * sweep: {design: grid | one_at_a_time | lhs, samples: N, seed: S,
+ *         parameters: {DOTTED.PATH: [v1, v2, ...] | {from: A UNIT, to: B UNIT, steps: N}},
+ *         collect: [figure, ...], per_case_results: false}
+ * Values stay texts (they go through --set, so every unit and word the case accepts works);
+ * a range is expanded here to `steps` texts "<number> <unit>". The case list (design, SI
+ * values, hash) is built from this spec by network/sweep_design.c. */
+
+static const char *const w_design[] = {"grid", "one_at_a_time", "lhs", NULL};
+enum { SW_DESIGN, SW_SAMPLES, SW_SEED, SW_PARAMS, SW_COLLECT, SW_PERCASE, SW_N };
+static const field sweep_fields[SW_N] = {
+    [SW_DESIGN] = {"design", FT_ENUM, 0, 0, w_design, 0},
+    [SW_SAMPLES] = {"samples", FT_INT, 0, F_POS, NULL, 10000000},
+    [SW_SEED] = {"seed", FT_INT, 0, F_NONNEG, NULL, 0},
+    [SW_PARAMS] = {"parameters", FT_ANY, 0, F_REQ, NULL, 0},
+    [SW_COLLECT] = {"collect", FT_ANY, 0, 0, NULL, 0},
+    [SW_PERCASE] = {"per_case_results", FT_BOOL, 0, 0, NULL, 0},
+};
+enum { SR_FROM, SR_TO, SR_STEPS, SR_N };
+static const field sweep_range_fields[SR_N] = {
+    [SR_FROM] = {"from", FT_STR, 0, F_REQ, NULL, 0},
+    [SR_TO] = {"to", FT_STR, 0, F_REQ, NULL, 0},
+    [SR_STEPS] = {"steps", FT_INT, 0, F_REQ | F_POS, NULL, 100000},
+};
+
+/* "0.9 MPa(g)" -> 0.9 and "MPa(g)"; false when the text does not start with a number. */
+static bool sweep_split(const char *text, double *v, const char **unit)
+{
+    char *end;
+    errno = 0;
+    *v = strtod(text, &end);
+    if (end == text || errno || !isfinite(*v)) return false;
+    while (isspace((unsigned char)*end)) end++;
+    *unit = end;
+    return true;
+}
+
+static char *sweep_strdup(case_ctx *ctx, const char *s)
+{
+    char *d = strdup(s);
+    if (!d) case_error(ctx, DH_ERR_NOMEM, NULL, "sweep", "out of memory");
+    return d;
+}
+
+static void sweep_range(case_ctx *ctx, const cv_node *n, const char *comp, dh_sweep_param *p)
+{
+    rec r;
+    if (!rec_read(ctx, &r, n, sweep_range_fields, SR_N, NULL, NULL, comp, false)) return;
+    const char *a = NULL, *b = NULL, *ua = "", *ub = "";
+    long steps = 0;
+    bool ok = get_str(&r, SR_FROM, &a) & get_str(&r, SR_TO, &b) & get_int(&r, SR_STEPS, &steps);
+    if (!ok) return;
+    if (!sweep_split(a, &p->from, &ua)) {
+        case_error(ctx, DH_ERR_INPUT, &r.v[SR_FROM]->pos, comp,
+                   "'from' must be a number with its unit, got '%s'", a);
+        return;
+    }
+    if (!sweep_split(b, &p->to, &ub)) {
+        case_error(ctx, DH_ERR_INPUT, &r.v[SR_TO]->pos, comp,
+                   "'to' must be a number with its unit, got '%s'", b);
+        return;
+    }
+    if (strcmp(ua, ub)) {
+        case_error(ctx, DH_ERR_INPUT, &r.v[SR_TO]->pos, comp,
+                   "'from' and 'to' must have the same unit, got '%s' and '%s'", ua, ub);
+        return;
+    }
+    p->is_range = true;
+    p->unit = sweep_strdup(ctx, ua);
+    p->values = calloc((size_t)steps, sizeof *p->values);
+    if (!p->unit || !p->values) {
+        case_error(ctx, DH_ERR_NOMEM, NULL, "sweep", "out of memory");
+        return;
+    }
+    p->n_values = (size_t)steps;
+    for (long i = 0; i < steps; i++) {
+        /* evenly spaced, both ends included; one step is `from` */
+        double v = steps == 1 ? p->from : p->from + (p->to - p->from) * (double)i / (double)(steps - 1);
+        char buf[96];
+        snprintf(buf, sizeof buf, "%.12g%s%s", v, ua[0] ? " " : "", ua);
+        if (!(p->values[i] = sweep_strdup(ctx, buf))) return;
+    }
+}
+
+static void sweep_param(case_ctx *ctx, const cv_pair *pr, dh_sweep_param *p)
+{
+    char comp[160];
+    snprintf(comp, sizeof comp, "sweep parameter %s", pr->key);
+    p->line = pr->key_pos.line, p->col = pr->key_pos.col;
+    if (!(p->path = sweep_strdup(ctx, pr->key))) return;
+    const cv_node *v = pr->value;
+    if (v->kind == CV_MAP) {
+        sweep_range(ctx, v, comp, p);
+        return;
+    }
+    if (v->kind != CV_SEQ || v->n == 0) {
+        case_error(ctx, DH_ERR_INPUT, &v->pos, comp,
+                   "expected a list of values or {from:, to:, steps:}, got %s",
+                   v->kind == CV_SEQ ? "an empty list" : cv_kind_text(v->kind));
+        return;
+    }
+    p->values = calloc(v->n, sizeof *p->values);
+    if (!p->values) {
+        case_error(ctx, DH_ERR_NOMEM, NULL, "sweep", "out of memory");
+        return;
+    }
+    for (size_t i = 0; i < v->n; i++) {
+        const cv_node *it = v->items[i];
+        if (it->kind != CV_SCALAR || !it->text[0]) {
+            case_error(ctx, DH_ERR_INPUT, &it->pos, comp,
+                       "each value must be a single value (as given to --set), got %s",
+                       cv_kind_text(it->kind));
+            continue;
+        }
+        if (!(p->values[p->n_values++] = sweep_strdup(ctx, it->text))) return;
+    }
+}
+
+static void read_sweep(case_ctx *ctx, const cv_node *n, const dh_srcpos *key_pos, dh_case *c)
+{
+    rec r;
+    if (!rec_read(ctx, &r, n, sweep_fields, SW_N, NULL, NULL, "sweep", false)) return;
+    dh_sweep_spec *sw = calloc(1, sizeof *sw);
+    if (!sw) {
+        case_error(ctx, DH_ERR_NOMEM, NULL, "sweep", "out of memory");
+        return;
+    }
+    c->sweep = sw;
+    sw->line = key_pos ? key_pos->line : n->pos.line;
+    sw->col = key_pos ? key_pos->col : n->pos.col;
+    sw->samples = 0;
+    int e;
+    long l;
+    if (rec_has(&r, SW_DESIGN) && get_enum(&r, SW_DESIGN, &e)) sw->design = (dh_sweep_design)e;
+    if (rec_has(&r, SW_SAMPLES) && get_int(&r, SW_SAMPLES, &l)) sw->samples = (size_t)l;
+    if (rec_has(&r, SW_SEED) && get_int(&r, SW_SEED, &l)) sw->seed = (unsigned long long)l;
+    if (rec_has(&r, SW_PERCASE)) get_bool(&r, SW_PERCASE, &sw->per_case_results);
+    if (sw->design == DH_SWEEP_LHS && !rec_has(&r, SW_SAMPLES))
+        case_error(ctx, DH_ERR_INPUT, &n->pos, "sweep", "design lhs needs 'samples'");
+    if (sw->design != DH_SWEEP_LHS && rec_has(&r, SW_SAMPLES))
+        case_error(ctx, DH_ERR_INPUT, &r.v[SW_SAMPLES]->pos, "sweep",
+                   "'samples' is for design lhs only (this sweep's design is %s)",
+                   w_design[sw->design]);
+    const cv_node *ps = r.v[SW_PARAMS];
+    if (ps && (ps->kind != CV_MAP || ps->n == 0)) {
+        case_error(ctx, DH_ERR_INPUT, &ps->pos, "sweep",
+                   "'parameters' must be a mapping of dotted paths to values, got %s",
+                   ps->kind == CV_MAP ? "an empty mapping" : cv_kind_text(ps->kind));
+    } else if (ps) {
+        sw->param = calloc(ps->n, sizeof *sw->param);
+        if (!sw->param) {
+            case_error(ctx, DH_ERR_NOMEM, NULL, "sweep", "out of memory");
+            return;
+        }
+        for (size_t k = 0; k < ps->n; k++) {
+            for (size_t j = 0; j < k; j++)
+                if (!strcmp(ps->pairs[j].key, ps->pairs[k].key))
+                    case_error(ctx, DH_ERR_INPUT, &ps->pairs[k].key_pos, "sweep",
+                               "parameter '%s' is given twice", ps->pairs[k].key);
+            sweep_param(ctx, &ps->pairs[k], &sw->param[sw->n_params++]);
+        }
+    }
+    const cv_node *co = r.v[SW_COLLECT];
+    if (co && co->kind != CV_SEQ) {
+        case_error(ctx, DH_ERR_INPUT, &co->pos, "sweep",
+                   "'collect' must be a list of figure names, got %s", cv_kind_text(co->kind));
+    } else if (co) {
+        size_t nw = 0;
+        while (dh_sweep_figure_names[nw]) nw++;
+        for (size_t k = 0; k < co->n; k++) {
+            const cv_node *it = co->items[k];
+            size_t w = 0;
+            while (w < nw && (it->kind != CV_SCALAR || strcmp(it->text, dh_sweep_figure_names[w])))
+                w++;
+            if (w == nw) {
+                const char *hint = it->kind == CV_SCALAR
+                                       ? dh_str_suggest(it->text, dh_sweep_figure_names, nw) : NULL;
+                case_error(ctx, DH_ERR_INPUT, &it->pos, "sweep",
+                           "unknown figure '%s' in 'collect'%s%s%s (docs/case-format.md, Sweeps)",
+                           it->kind == CV_SCALAR ? it->text : "", hint ? " (did you mean '" : "",
+                           hint ? hint : "", hint ? "'?)" : "");
+                continue;
+            }
+            bool dup = false;
+            for (size_t j = 0; j < sw->n_collect; j++) dup = dup || sw->collect[j] == dh_sweep_figure_names[w];
+            if (!dup && sw->n_collect < DH_SWEEP_FIGURE_MAX)
+                sw->collect[sw->n_collect++] = dh_sweep_figure_names[w];
+        }
+    }
 }

@@ -200,6 +200,7 @@ void dh_case_destroy(dh_case **pc)
     if (!pc || !*pc) return;
     dh_case *c = *pc;
     dh_network_destroy(&c->net);
+    dh_sweep_spec_destroy(&c->sweep);
     free(c->path);
     free(c->name);
     free(c);

@@ -112,6 +112,133 @@ typedef struct dh_series_spec {
     dh_series_coinc coinc[DH_SERIES_COINC_MAX];
 } dh_series_spec;
 
+/* ---- the transient study: `study: {type: transient, duration:, output_interval:, ...}` and
+ * the `events:` section (docs/case-format.md "Transient study", docs/transient.md). Read in SI;
+ * targets resolved against the built network (and the plant's boilers). cli/run_transient.c
+ * turns them into the solver's dh_event array (solver/dh_transient.h). Fixed-size so the case
+ * holds it by value. */
+#define DH_CASE_EVENTS_MAX 256
+
+typedef enum dh_case_event_type {
+    DH_CASE_EVENT_BOILER_TRIP = 0,   /* plant boiler `target` out: the header source's max flow
+                                        becomes the plant's capacity without it */
+    DH_CASE_EVENT_BOILER_RETURN = 1, /* plant boiler `target` back in service */
+    DH_CASE_EVENT_SOURCE_PRESSURE = 2,    /* Pa abs */
+    DH_CASE_EVENT_SOURCE_TEMPERATURE = 3, /* K */
+    DH_CASE_EVENT_SOURCE_MAX_FLOW = 4,    /* kg/s (INFINITY: `none`, the limit lifted) */
+    DH_CASE_EVENT_SOURCE_FLOW = 5,        /* kg/s, fixed-flow source */
+    DH_CASE_EVENT_DEMAND_STEP = 6,        /* kg/s (steam, water) or W (heat), or a fraction */
+    DH_CASE_EVENT_DEMAND_RAMP = 7,        /* same, over `duration` */
+    DH_CASE_EVENT_VALVE = 8,              /* opening 0..1 */
+} dh_case_event_type;
+
+typedef struct dh_case_event {
+    dh_case_event_type type;
+    double time;     /* s from the start of the run (`at:`) */
+    double value;    /* SI target value; NaN when given as a fraction or for boiler events */
+    double fraction; /* demand events given in % or as a bare number: fraction of each
+                        target consumer's design demand; NaN otherwise */
+    double duration; /* s, ramp duration (0: a step) */
+    char target[DH_SERIES_NAME_MAX]; /* id as written (consumer, group, source, valve, boiler) */
+    bool target_is_group;            /* demand events: a consumer group (an id wins) */
+    size_t index;    /* resolved row: consumer, source, valve (valves table) or plant boiler;
+                        DH_NONE for a group */
+    int quantity;    /* dh_quantity `value` was read as (demand events: mass flow or power) */
+    int line, col;   /* the event's entry in the case file */
+    int target_line, target_col; /* its `target:` value */
+} dh_case_event;
+
+typedef struct dh_transient_spec {
+    double duration;        /* s, simulated time (default 3600) */
+    double output_interval; /* s between outputs (default 300) */
+    double rtol;            /* IDA relative tolerance (default 1e-6) */
+    double atol;            /* absolute tolerance factor x the unknowns' scales (default rtol) */
+    double max_step;        /* s, largest internal step (0: IDA's choice) */
+    size_t n_events;
+    dh_case_event events[DH_CASE_EVENTS_MAX]; /* in file order */
+} dh_transient_spec;
+
+
+/* ---- the small-boiler retirement study: `small_boilers:`, `fuels:`, `retire:` ---------------
+ * (docs/case-format.md "Retirement study", docs/retire.md). Read by the case reader into
+ * c->retire in SI; ids resolved against the built network. Fixed-size so the case holds it by
+ * value. Used by `dhsim retire` (solver/dh_retire.h). */
+#define DH_RETIRE_ID_MAX 64
+#define DH_RETIRE_BOILERS_MAX 64
+#define DH_RETIRE_FUELS_MAX 8
+#define DH_RETIRE_REINF_MAX 16
+
+typedef struct dh_fuel_spec {
+    char name[DH_RETIRE_ID_MAX];
+    double lhv;             /* J/kg, lower heating value as fired */
+    double emission_factor; /* kg CO2 per J of fuel heat (LHV); the file gives t CO2/TJ */
+    double price;           /* currency units per kg of fuel; the file gives per t */
+    int line, col;
+} dh_fuel_spec;
+
+typedef struct dh_small_boiler_spec {
+    char id[DH_RETIRE_ID_MAX];
+    char site[DH_RETIRE_ID_MAX];  /* node id of the site (connected), or the new site node's id */
+    char group[DH_RETIRE_ID_MAX]; /* consumer group ("" none) */
+    char fuel[DH_RETIRE_ID_MAX];  /* a `fuels:` entry */
+    double capacity;     /* kg/s, rated steam output */
+    double efficiency;   /* -, LHV basis */
+    double current_load; /* kg/s steam (load_is_heat false) or W heat (true) carried today */
+    bool load_is_heat;
+    bool connected;      /* the site is a node of the network with a consumer on it */
+    /* unconnected site: a new node at (x, y, z) joined by a new pipe */
+    double x, y, z;           /* m */
+    char conn_from[DH_RETIRE_ID_MAX]; /* node the connection leaves ("": nearest steam node) */
+    double conn_length;       /* m; NaN: straight distance x DH_RETIRE_ROUTE_FACTOR */
+    double conn_diameter;     /* m inner; NaN: chosen by the study from the DN series */
+    double conn_outer_diameter; /* m (0: builder default) */
+    double min_pressure;      /* Pa abs, the new consumer's minimum delivery pressure (0: none) */
+    /* resolved by the reader (connected sites) */
+    size_t site_node;   /* node index or DH_NONE */
+    size_t consumer;    /* consumer row at the site or DH_NONE */
+    size_t fuel_index;  /* row in dh_retire_spec.fuel */
+    int line, col;
+} dh_small_boiler_spec;
+
+typedef enum dh_reinforcement_type {
+    DH_REINFORCE_PARALLEL_PIPE = 0, /* a second pipe of `diameter` beside `pipe` (same ends,
+                                       length, roughness, insulation) */
+    DH_REINFORCE_UPSIZE = 1,        /* `pipe` replaced by one of `diameter` */
+} dh_reinforcement_type;
+
+typedef struct dh_reinforcement_spec {
+    char id[DH_RETIRE_ID_MAX];
+    dh_reinforcement_type type;
+    char pipe[DH_RETIRE_ID_MAX];
+    double diameter, outer_diameter; /* m (outer 0: builder default) */
+    size_t pipe_row;                 /* resolved: row in the pipe table */
+    int line, col;
+} dh_reinforcement_spec;
+
+#define DH_RETIRE_ROUTE_FACTOR 1.3 /* route length / straight distance of a proposed connection */
+
+typedef struct dh_retire_spec {
+    bool present;        /* `retire:` given (needs `small_boilers:`) */
+    size_t n_boilers;
+    dh_small_boiler_spec boiler[DH_RETIRE_BOILERS_MAX];
+    size_t n_fuels;
+    dh_fuel_spec fuel[DH_RETIRE_FUELS_MAX];
+    char plant_fuel[DH_RETIRE_ID_MAX]; /* the fuel the CHP boilers burn (a `fuels:` entry) */
+    size_t plant_fuel_index;           /* resolved, DH_NONE when not in `fuels:` */
+    bool order_auto;     /* `order: auto` (greedy, docs/retire.md) */
+    size_t n_order;
+    size_t order[DH_RETIRE_BOILERS_MAX]; /* boiler rows in retirement order (explicit order) */
+    /* checks */
+    bool check_n1;              /* the N-1 verdict binds (reported either way) */
+    double min_margin;          /* Pa, delivery pressure above each consumer's minimum */
+    double min_temperature_margin; /* K, delivery temperature above each consumer's minimum */
+    double max_steam_velocity;  /* m/s; NaN: the study's (0: no check) */
+    double feedwater_temperature; /* K, small boilers' feedwater (fuel they burn today) */
+    size_t n_reinf;
+    dh_reinforcement_spec reinf[DH_RETIRE_REINF_MAX];
+    int line, col;
+} dh_retire_spec;
+
 typedef struct dh_case {
     char *path;       /* the case file as given */
     char sha256[65];  /* hex SHA-256 of the case file's bytes */
@@ -120,7 +247,51 @@ typedef struct dh_case {
     dh_study study;
     dh_plant_spec plant; /* the `plant:` section (plant.present false when there is none) */
     dh_series_spec series; /* `weather:`, `calendar:`, `loads:` (series.present) */
+    dh_transient_spec transient; /* study.duration etc. and `events:` (transient studies) */
+    struct dh_sweep_spec *sweep; /* the `sweep:` section, NULL when there is none (owned) */
+    dh_retire_spec retire; /* `small_boilers:`, `fuels:`, `retire:` (retire.present) */
 } dh_case;
+
+/* ---- the `sweep:` section (docs/case-format.md "Sweeps"; read in case_build.c) ----------
+ * Parameters are dotted --set paths, each with a list of values (texts as written, given to
+ * --set unchanged) or a range {from:, to:, steps:} (numbers in one unit, expanded to `steps`
+ * evenly spaced texts "<number> <unit>"). The case list itself (design, SI values, hash) is
+ * made by dh_sweep_cases_create (network/dh_sweep.h). */
+typedef enum dh_sweep_design {
+    DH_SWEEP_GRID = 0,          /* full factorial, the last parameter varying fastest */
+    DH_SWEEP_ONE_AT_A_TIME = 1, /* the base case, then each value of each parameter alone */
+    DH_SWEEP_LHS = 2,           /* Latin hypercube: `samples` cases, `seed` */
+} dh_sweep_design;
+
+typedef struct dh_sweep_param {
+    char *path;        /* dotted --set path ("ambient.air") */
+    int line, col;     /* position of the parameter's key */
+    size_t n_values;   /* list: the values; range: `steps` */
+    char **values;     /* the value texts ("-10 degC"); a range expanded */
+    bool is_range;     /* {from:, to:, steps:}: Latin hypercube samples it continuously */
+    double from, to;   /* range ends, numbers in `unit` */
+    char *unit;        /* range unit text ("MPa(g)"; "" for bare numbers) */
+} dh_sweep_param;
+
+#define DH_SWEEP_FIGURE_MAX 40 /* figures collected per case */
+
+typedef struct dh_sweep_spec {
+    int line, col;                /* the `sweep:` key */
+    dh_sweep_design design;
+    size_t samples;               /* Latin hypercube: number of cases */
+    unsigned long long seed;      /* Latin hypercube: random seed */
+    size_t n_params;
+    dh_sweep_param *param;
+    size_t n_collect;             /* 0: every figure (dh_sweep_figure_names) */
+    const char *collect[DH_SWEEP_FIGURE_MAX]; /* names from dh_sweep_figure_names (static) */
+    bool per_case_results;        /* /sweep/cases/NNNNNN/ with every case's full results */
+} dh_sweep_spec;
+
+/* The names of the figures a sweep can collect, NULL-terminated (network/sweep_design.c;
+ * their definitions and units: docs/case-format.md "Sweeps"; computed by postproc/study.c). */
+extern const char *const dh_sweep_figure_names[];
+/* Frees a spec and its strings; accepts NULL, sets *s NULL. */
+void dh_sweep_spec_destroy(struct dh_sweep_spec **s);
 
 /* Reads and builds a case. `overrides` are "dotted.path=value" strings (from --set) applied to
  * the YAML document before it is interpreted. Every problem found goes to diag as

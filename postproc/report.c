@@ -11,6 +11,7 @@
 #include "dh_output.h"
 #include "out_internal.h"
 #include "dh_series_summary.h"
+#include "dh_transient_summary.h"
 
 typedef struct rp_file {
     hid_t f;
@@ -198,6 +199,7 @@ dh_status dh_report_print(const char *h5_path, size_t step, FILE *out, dh_error 
                 h5_path);
     dh_summary_print(&s, DH_SUMMARY_CONSUMERS, out);
     dh_series_summary_report(h5_path, out); /* series studies: /results/series */
+    dh_transient_summary_report(h5_path, out); /* transient: /results/transient */
     rp_arrays_free(&a);
     free(cname), free(cfile);
     rp_close(&r);

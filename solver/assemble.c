@@ -26,8 +26,11 @@
 double st_pos(double m, double eps, double *dpos)
 {
     double r = sqrt(m * m + eps * eps);
-    if (dpos) *dpos = 0.5 * (1.0 + m / r);
-    return m >= 0 ? 0.5 * (m + r) : 0.5 * eps * eps / (r - m); /* no cancellation for m < 0 */
+    /* no cancellation for m < 0: m + r = eps^2 / (r - m), 1 + m / r = eps^2 / (r (r - m)) (the
+     * plain forms give 0 for the value and round-off for the slope once |m| >> eps, and the
+     * Jacobian no longer matched the residual) */
+    if (dpos) *dpos = m >= 0 ? 0.5 * (1.0 + m / r) : 0.5 * eps * eps / (r * (r - m));
+    return m >= 0 ? 0.5 * (m + r) : 0.5 * eps * eps / (r - m);
 }
 
 /* Delivery ramp: 0 for t <= 0, 1 for t >= 1, t^2 (3 - 2t) between (C1). */

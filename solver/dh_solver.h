@@ -50,6 +50,10 @@ typedef struct dh_steady_options {
     dh_steady_progress_fn progress;
     void *progress_user;
     dh_steady_detail_fn detail; /* may be NULL; gets progress_user */
+    /* KLU on the full node + edge system even for water networks, which otherwise use the
+     * reduced linear solver (edge flows eliminated; docs/model.md "Reduced linear solver").
+     * Added for tests and benchmarks; default false. */
+    bool full_system;
 } dh_steady_options;
 
 void dh_steady_options_init(dh_steady_options *opt);

@@ -5,7 +5,10 @@
  * SUNLinSol_KLU on a SUNMatrix_Sparse CSC whose pattern is built once (assemble.c). KLU's
  * symbolic analysis is done at the first factorisation and reused (klu_refactor) by every
  * following iteration and solve; KLU's block-triangular pre-ordering (BTF) is switched off
- * (../shared/design.md: BTF on the saddle-point system is a trap at scale).
+ * (../shared/design.md: BTF on the saddle-point system is a trap at scale) and its ordering is
+ * AMD. Water networks use the reduced linear solver of linsol_reduced.c instead of
+ * SUNLinSol_KLU (edge flows eliminated; unless opt.full_system), and their initial guess goes
+ * through the linear pre-solve of steady_presolve.c.
  * Bounds on the unknowns (KINSOL constraints on shifted unknowns: steam pressures above the
  * atmosphere), per-edge residual scales set at the start of each Newton attempt, and the solve
  * strategy (solve_strategy: warm start, direct, adiabatic pre-solve with load continuation and
@@ -25,6 +28,7 @@
 #include <sunlinsol/sunlinsol_klu.h>
 #include <sunmatrix/sunmatrix_sparse.h>
 
+#include "linsol_reduced.h"
 #include "steady_internal.h"
 
 typedef struct kin_data {
@@ -33,6 +37,7 @@ typedef struct kin_data {
     N_Vector u, uscale, fscale, constraints;
     SUNMatrix A;
     SUNLinearSolver LS;
+    bool reduced;     /* LS is the reduced-system solver (linsol_reduced.c), not KLU's */
     double load;      /* load of the current attempt (progress reports) */
     int iterations;   /* Newton iterations of the current attempt */
     char phase[48];   /* phase of the current attempt (detail reports) */
@@ -107,8 +112,6 @@ static int kin_jac(N_Vector u, N_Vector fu, SUNMatrix J, void *user, N_Vector t1
         x[z] = s->jx[z];
     }
     k->iterations++;
-    if (getenv("DH_XREFAC"))
-        SUNLinSol_KLUReInit(k->LS, k->A, (sunindextype)(s->nnz ? s->nnz : 1), SUNKLU_REINIT_PARTIAL);
     if (s->opt.progress || s->opt.detail) {
         size_t w = 0;
         double nrm = scaled_norm(s, N_VGetArrayPointer(fu), &w);
@@ -159,6 +162,13 @@ static dh_status kin_create(dh_steady *s, dh_error *err)
     k->phys = calloc(s->n ? s->n : 1, sizeof(double));
     if (!k->shift || !k->phys) goto fail;
     if (!k->u || !k->uscale || !k->fscale || !k->constraints || !k->A) goto fail;
+    /* water networks: the reduced system (edge flows eliminated, enthalpies after the
+     * hydraulics; linsol_reduced.c); otherwise KLU on the full system */
+    k->reduced = !s->opt.full_system && st_linsol_reduced_applicable(s);
+    if (k->reduced) {
+        k->LS = st_linsol_reduced(s, k->ctx);
+        if (!k->LS) goto fail;
+    } else {
     k->LS = SUNLinSol_KLU(k->u, k->A, k->ctx);
     if (!k->LS) goto fail;
     SUNLinSol_KLUGetCommon(k->LS)->btf = 0;
@@ -166,6 +176,7 @@ static dh_status kin_create(dh_steady *s, dh_error *err)
      * pattern) COLAMD's column ordering gives about 6x the fill of AMD and 40x the refactor
      * time (10^3 radial pipes: 0.3 ms vs 12 ms per klu_refactor) */
     if (SUNLinSol_KLUSetOrdering(k->LS, 0)) goto fail;
+    }
     double *us = N_VGetArrayPointer(k->uscale), *fs = N_VGetArrayPointer(k->fscale);
     for (size_t i = 0; i < s->n; i++) {
         double a, b;
@@ -378,8 +389,9 @@ static bool attempt_n(dh_steady *s, dh_solve_stats *stats, double *norm, double 
         left -= nni > 0 ? nni : 1;
         if (ret != KIN_LSETUP_FAIL && ret != KIN_LSOLVE_FAIL && ret != KIN_LINSOLV_NO_RECOVERY)
             break;
-        SUNLinSol_KLUReInit(k->LS, k->A, (sunindextype)(s->nnz ? s->nnz : 1),
-                            SUNKLU_REINIT_PARTIAL);
+        if (k->reduced) st_linsol_reduced_reset(k->LS);
+        else SUNLinSol_KLUReInit(k->LS, k->A, (sunindextype)(s->nnz ? s->nnz : 1),
+                                 SUNKLU_REINIT_PARTIAL);
     }
     const double *uphys = to_phys(s, k->u);
     int r = st_eval(s, uphys, s->f, false);
@@ -456,11 +468,11 @@ static bool solve_strategy(dh_steady *s, dh_solve_stats *stats)
         if (attempt(s, stats, &norm, tol)) return true;
     }
     st_initial_guess(s, s->u_guess);
-    if (!getenv("DH_XNOPRE")) st_linear_presolve(s, s->u_guess);
+    st_linear_presolve(s, s->u_guess);
     memcpy(s->u, s->u_guess, s->n * sizeof(double));
     /* 2. a good guess (its pressure walk did not collapse): the coupled system directly, with
      * a short budget (small networks converge in 3-6 iterations from it) */
-    if (!s->guess_clamped || getenv("DH_XDIRECT")) {
+    if (!s->guess_clamped && !getenv("DH_XADIA")) {
         s->loss_scale = s->loss_target;
         if (attempt_n(s, stats, &norm, tol, DIRECT_MAXIT)) return true;
         memcpy(s->u, s->u_guess, s->n * sizeof(double));

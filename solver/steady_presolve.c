@@ -6,16 +6,16 @@
  * there needs tens of iterations or the staged strategy (bench/README.md). EPANET's gradient
  * algorithm starts instead from one linear solve of the node heads with each link's resistance
  * frozen. This is that step for the water hydraulics (Rossman, EPANET 2.2 manual, "Hydraulic
- * solver"; Todini & Pilati 1988):
- *   per pipe e = (a, b):  m_e = c_e (p_a - p_b - rho_e g dz_e),   c_e = m_e0 / dp_f(m_e0)  (kg/(s Pa))
- *   per free node k:      sum_e s_ke m_e = b_k  (the net pipe outflow the tree guess gives k:
- *                         its draws and consumer flows, unchanged)
+ * solver"; Todini & Pilati 1988), with the pipe resistances linearised as secants:
+ *   per pipe e = (a, b):   m_e = c_e (p_a - p_b - rho_e g dz_e),   c_e = m / dp_f(m)  kg/(s Pa)
+ *   per free node k:       sum_e s_ke m_e = b_k  (b_k: the pipe outflow that balances the
+ *                          node's draws and consumer flows at the guess)
  *   per fixed-pressure node: p_k = p_set
- * i.e. the weighted graph Laplacian A C A^T p = b + A C (rho g dz), solved with KLU (AMD); then
- * c_e is re-linearised at the new flows (secant dp_f(m)/m, Picard) PRESOLVE_PASSES times. The
- * first linearisation is at the tree flow, floored by the flow at PRESOLVE_V0 (a pipe off the
- * tree has none). Enthalpies stay as carried by the tree guess; fixed-pressure source flows take
- * the change of their node's pipe outflow.
+ * i.e. the weighted graph Laplacian A C A^T p = b + A C (rho g dz), solved with KLU (AMD);
+ * PRESOLVE_PASSES solves, the first linearised at the guess's flow floored at PRESOLVE_V0, the
+ * next ones at the mean of the last two flows (plain Picard oscillates on the quadratic law).
+ * Enthalpies stay as carried by the tree guess; fixed-pressure source flows take the change of
+ * their node's pipe outflow.
  *
  * Only for networks the linearisation covers: water nodes, unsegmented pipes, water heat
  * consumers and water draws (no valves, pumps, substations, steam); elsewhere a no-op. Nodes
@@ -25,7 +25,6 @@
  * Exports: st_linear_presolve (steady_internal.h). Caller: steady_kinsol.c (solve strategy).
  */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,8 +32,8 @@
 
 #include "steady_internal.h"
 
-#define PRESOLVE_PASSES 3  /* linear solves: the third changes flows by < 1 % on the benches */
-#define PRESOLVE_V0 0.3    /* m/s, flow speed of the first linearisation's floor (EPANET: 1 ft/s) */
+#define PRESOLVE_PASSES 4   /* linear solves (3: 6-10 Newton iterations on the benches, 4: 4-7) */
+#define PRESOLVE_V0     0.3 /* m/s, floor of the first linearisation's flow (EPANET: 1 ft/s) */
 
 static bool applicable(const dh_steady *s)
 {
@@ -56,8 +55,10 @@ static long slot_of(const long *cp, const long *ri, size_t j, size_t r)
     while (lo <= hi) {
         long mid = (lo + hi) / 2;
         if ((size_t)ri[mid] == r) return mid;
-        if ((size_t)ri[mid] < r) lo = mid + 1;
-        else hi = mid - 1;
+        if ((size_t)ri[mid] < r)
+            lo = mid + 1;
+        else
+            hi = mid - 1;
     }
     return -1;
 }
@@ -70,14 +71,14 @@ static int cmp_long(const void *a, const void *b)
 
 void st_linear_presolve(dh_steady *s, double *u)
 {
-    if (!applicable(s)) { if (getenv("DH_XDBG")) fprintf(stderr, "presolve n/a\n"); return; }
+    if (!applicable(s)) return;
     const size_t nn = s->nn, ne = s->ne;
     const dh_sources *src = &s->net->sources;
     double *p = u, *h = u + nn, *m = u + 2 * nn;
     /* CSC pattern of the Laplacian: diagonal + the other end of every pipe */
     long *cp = calloc(nn + 1, sizeof(long));
     long *ri = NULL, *slot = NULL;
-    double *x = NULL, *b = NULL, *c = NULL, *g = NULL, *m0 = NULL, *r = NULL;
+    double *x = NULL, *b = NULL, *c = NULL, *g = NULL, *m0 = NULL, *r = NULL, *mprev = NULL;
     unsigned char *fixed = NULL, *reach = NULL;
     size_t *queue = NULL;
     klu_l_symbolic *S = NULL;
@@ -90,7 +91,8 @@ void st_linear_presolve(dh_steady *s, double *u)
         cp[s->edge[e].a + 1]++;
         cp[s->edge[e].b + 1]++;
     }
-    for (size_t k = 0; k < nn; k++) cp[k + 1] += cp[k] + 1;
+    for (size_t k = 0; k < nn; k++)
+        cp[k + 1] += cp[k] + 1;
     ri = malloc((size_t)cp[nn] * sizeof(long));
     slot = malloc(4 * ne * sizeof(long));
     b = calloc(nn, sizeof(double));
@@ -101,7 +103,9 @@ void st_linear_presolve(dh_steady *s, double *u)
     reach = calloc(nn, 1);
     queue = malloc(nn * sizeof(size_t));
     r = malloc(nn * sizeof(double));
-    if (!ri || !slot || !b || !c || !g || !m0 || !fixed || !reach || !queue || !r) goto done;
+    mprev = calloc(ne, sizeof(double));
+    if (!ri || !slot || !b || !c || !g || !m0 || !fixed || !reach || !queue || !r || !mprev)
+        goto done;
     {
         long *fill = malloc(nn * sizeof(long));
         if (!fill) goto done;
@@ -165,7 +169,8 @@ void st_linear_presolve(dh_steady *s, double *u)
      * (the off-tree pipes' turbulent estimates of the guess do not balance, so not just the
      * guess's pipe outflow) */
     if (st_eval(s, u, s->f, false) < 0) goto done;
-    for (size_t k = 0; k < nn; k++) b[k] = -s->f[k];
+    for (size_t k = 0; k < nn; k++)
+        b[k] = -s->f[k];
     for (size_t e = 0; e < ne; e++) {
         const st_edge *E = &s->edge[e];
         m0[e] = m[e];
@@ -175,8 +180,6 @@ void st_linear_presolve(dh_steady *s, double *u)
     }
     for (size_t k = 0; k < nn; k++)
         if (!isfinite(b[k])) goto done;
-    if (getenv("DH_XDBG")) { double sp = 0, sn = 0; size_t kmax = 0; for (size_t k = 0; k < nn; k++) { if (b[k] > 0) sp += b[k]; else sn += b[k]; if (fabs(b[k]) > fabs(b[kmax]) && !fixed[k]) kmax = k; }
-        fprintf(stderr, "b+ %g b- %g max free |b| %g at %zu (%s)\n", sp, sn, b[kmax], kmax, s->net->nodes.id[kmax]); }
     for (int pass = 0; pass < PRESOLVE_PASSES; pass++) {
         /* linearise: c_e = |m| / dp_f(|m|) at the current flow (floored), rho g dz */
         memset(x, 0, (size_t)cp[nn] * sizeof(double));
@@ -190,12 +193,14 @@ void st_linear_presolve(dh_steady *s, double *u)
                 rho = st.rho;
                 if (st.mu > 0) mu = st.mu;
             }
-            double mf = fabs(m[e]);
-            if (pass == 0) mf = fmax(mf, rho * E->hyd.area * PRESOLVE_V0);
+            /* pass 0: the guess's flow, floored; then the mean of the last two solves' flows
+             * (plain Picard, c at the last flow alone, oscillates on the quadratic law) */
+            double mf = pass == 0 ? fmax(fabs(m[e]), rho * E->hyd.area * PRESOLVE_V0)
+                                  : 0.5 * (fabs(m[e]) + fabs(mprev[e]));
+            mprev[e] = m[e];
             mf = fmax(mf, 1e-6);
             double dp = 0;
-            dh_pipe_pressure_loss(mf, rho, mu, &E->hyd, s->study.friction, &dp, NULL, NULL,
-                                  NULL);
+            dh_pipe_pressure_loss(mf, rho, mu, &E->hyd, s->study.friction, &dp, NULL, NULL, NULL);
             c[e] = dp > 0 && isfinite(dp) ? mf / dp : 0.0;
             g[e] = rho * DH_G * E->dz;
             x[slot[4 * e + 0]] += c[e];
@@ -204,7 +209,8 @@ void st_linear_presolve(dh_steady *s, double *u)
             x[slot[4 * e + 3]] -= c[e];
         }
         /* right-hand side: rows of free reached nodes b_k + sum_e s_ke c_e g_e; others p_k */
-        for (size_t k = 0; k < nn; k++) r[k] = b[k];
+        for (size_t k = 0; k < nn; k++)
+            r[k] = b[k];
         for (size_t e = 0; e < ne; e++) {
             const st_edge *E = &s->edge[e];
             if (E->kind != ST_PIPE || E->a == E->b) continue;
@@ -238,17 +244,13 @@ void st_linear_presolve(dh_steady *s, double *u)
         for (size_t k = 0; ok && k < nn; k++)
             if (!isfinite(r[k])) ok = 0;
         if (!ok) break; /* the guess keeps its last complete pass */
-        for (size_t k = 0; k < nn; k++) p[k] = r[k];
-        if (getenv("DH_XDBG")) { double mn = 1e30; for (size_t k = 0; k < nn; k++) mn = fmin(mn, p[k]); fprintf(stderr, "pass %d min p %g\n", pass, mn); }
+        for (size_t k = 0; k < nn; k++)
+            p[k] = r[k];
         for (size_t e = 0; e < ne; e++) {
             const st_edge *E = &s->edge[e];
             if (E->kind != ST_PIPE || E->a == E->b || !reach[E->a]) continue;
             m[e] = c[e] * (p[E->a] - p[E->b] - g[e]);
         }
-        if (getenv("DH_XDBG")) { double *bb = calloc(nn, 8); for (size_t e = 0; e < ne; e++) if (s->edge[e].kind == ST_PIPE) { bb[s->edge[e].a] += m[e]; bb[s->edge[e].b] -= m[e]; }
-            double wr = 0; size_t wk = 0; for (size_t k = 0; k < nn; k++) if (!fixed[k] && reach[k] && fabs(bb[k] - b[k]) > wr) { wr = fabs(bb[k] - b[k]); wk = k; } fprintf(stderr, "  cons err %g at %zu (b %g)\n", wr, wk, b[wk]); free(bb); }
-        if (getenv("DH_XDBG")) { double vm = 0; size_t we = 0; for (size_t e = 0; e < ne; e++) if (s->edge[e].kind == ST_PIPE) { double v = fabs(m[e]) / (990 * s->edge[e].hyd.area); if (v > vm) { vm = v; we = e; } }
-            fprintf(stderr, "  vmax %g at edge %zu (%zu->%zu) D %g L %g c %g m0 %g m %g dpf %g\n", vm, we, s->edge[we].a, s->edge[we].b, s->edge[we].hyd.diameter, s->edge[we].hyd.length, c[we], m0[we], m[we], m[we]/c[we]); }
     }
     /* fixed-pressure sources take the change of their node's pipe outflow */
     for (size_t j = 0; j < src->n; j++) {
@@ -264,7 +266,7 @@ void st_linear_presolve(dh_steady *s, double *u)
     /* the pressure floor of the tree walk (layout.c): still collapsed somewhere? */
     s->guess_clamped = false;
     for (size_t k = 0; k < nn; k++)
-        if (!(p[k] > 1.5e4)) { s->guess_clamped = true; if (getenv("DH_XDBG")) fprintf(stderr, "low p node %zu %g reach %d fixed %d\n", k, p[k], reach[k], fixed[k]); }
+        if (!(p[k] > 1.5e4)) s->guess_clamped = true;
 done:
     if (N) klu_l_free_numeric(&N, &kc);
     if (S) klu_l_free_symbolic(&S, &kc);
@@ -280,4 +282,5 @@ done:
     free(reach);
     free(queue);
     free(r);
+    free(mprev);
 }
