@@ -20,8 +20,8 @@
  * The solver does no I/O: results go through the output callback (a dh_snapshot per output
  * time, owned by the solver, valid during the call), progress through the progress callback.
  *
- * Exports: dh_transient_*. Callers: tests/transient (cli/`dhsim run` for `study: {type:
- * transient}` and the case file's `events:` section are to come).
+ * Exports: dh_transient_*. Callers: cli/run_transient.c (`dhsim run` for `study: {type:
+ * transient}`, events from the case file's `events:` section), tests/transient.
  */
 #ifndef DH_TRANSIENT_H
 #define DH_TRANSIENT_H
