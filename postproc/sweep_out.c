@@ -479,12 +479,13 @@ dh_status dh_sweep_file_open(const char *path, const dh_sweep_layout *lay, dh_sw
             snprintf(want_slice, sizeof want_slice, "%zu/%zu", f->slice, f->n_slices);
             if (strcmp(hash, f->hash) || strcmp(slice, want_slice)) {
                 H5Gclose(g);
+                dh_error_set(err, DH_ERR_INPUT, NULL, NULL,
+                             "%s holds another sweep (hash %.12s, slice %s; this one is %.12s, "
+                             "slice %s): the case file, its sweep section or --set changed; "
+                             "remove the file or choose another -o to start anew",
+                             path, hash, slice, f->hash, want_slice);
                 file_free(f);
-                return dh_error_set(err, DH_ERR_INPUT, NULL, NULL,
-                                    "%s holds another sweep (hash %.12s, slice %s; this one is "
-                                    "%.12s, slice %s): the case file, its sweep section or --set "
-                                    "changed; remove the file or choose another -o to start anew",
-                                    path, hash, slice, f->hash, want_slice);
+                return DH_ERR_INPUT;
             }
             attr_i64(g, "complete", 0);
             H5Gclose(g);
