@@ -31,6 +31,14 @@
 #include "linsol_reduced.h"
 #include "steady_internal.h"
 
+/* The direct attempt (solve_strategy, step 2) gives up at iteration DIRECT_GIVE_UP when the
+ * residual has not fallen below GIVE_UP_DROP x its first value: from a good guess Newton is
+ * there after 2-4 iterations (bench/README.md), and a slow start (10^5 grid pipes: the heat loss
+ * from a guess with adiabatic enthalpies, 0.86 -> 0.14 in 4 iterations, 12 to fail) costs more
+ * than the staged strategy that follows (adiabatic 5 + heat loss 6 there). */
+#define DIRECT_GIVE_UP 6
+#define GIVE_UP_DROP 1e-2
+
 typedef struct kin_data {
     SUNContext ctx;
     void *mem;
@@ -40,6 +48,10 @@ typedef struct kin_data {
     bool reduced;     /* LS is the reduced-system solver (linsol_reduced.c), not KLU's */
     double load;      /* load of the current attempt (progress reports) */
     int iterations;   /* Newton iterations of the current attempt */
+    int give_up_at;   /* >0: stop the attempt at this iteration unless the residual has fallen
+                         by GIVE_UP_DROP from the first (attempt_n) */
+    double norm1;     /* scaled max-norm at the attempt's first iteration */
+    bool gave_up;
     char phase[48];   /* phase of the current attempt (detail reports) */
     /* KINSOL's unknowns are v = u - shift, with v > 0 as constraint for pressures and
      * enthalpies: shift = the atmospheric pressure for the pressures of steam nodes (network
@@ -112,6 +124,14 @@ static int kin_jac(N_Vector u, N_Vector fu, SUNMatrix J, void *user, N_Vector t1
         x[z] = s->jx[z];
     }
     k->iterations++;
+    if (k->give_up_at > 0) {
+        double nrm = scaled_norm(s, N_VGetArrayPointer(fu), NULL);
+        if (k->iterations == 1) k->norm1 = nrm;
+        if (k->iterations >= k->give_up_at && nrm > GIVE_UP_DROP * k->norm1) {
+            k->gave_up = true;
+            return -1; /* KINSOL stops (KIN_LSETUP_FAIL) */
+        }
+    }
     if (s->opt.progress || s->opt.detail) {
         size_t w = 0;
         double nrm = scaled_norm(s, N_VGetArrayPointer(fu), &w);
@@ -346,9 +366,12 @@ dh_status dh_steady_eval(dh_steady *s, const double *u, double *f, size_t *colpt
  * failed KLU refactorisation (klu_refactor reuses the pivot order of the first factorisation;
  * a pivot that has become 0 fails it) is recovered by a fresh analysis and factorisation
  * (SUNLinSol_KLUReInit) and KINSOL continues from its last iterate. */
-static bool attempt_n(dh_steady *s, dh_solve_stats *stats, double *norm, double tol, long maxit)
+static bool attempt_n(dh_steady *s, dh_solve_stats *stats, double *norm, double tol, long maxit,
+                      int give_up_at)
 {
     kin_data *k = s->kin;
+    k->give_up_at = give_up_at;
+    k->gave_up = false;
     k->load = s->load;
     snprintf(k->phase, sizeof k->phase, "load %.3g %%, heat loss %.3g %%", 100 * s->load,
              100 * s->loss_scale);
@@ -387,7 +410,8 @@ static bool attempt_n(dh_steady *s, dh_solve_stats *stats, double *norm, double 
             stats->linear_solves += (int)nje;
         }
         left -= nni > 0 ? nni : 1;
-        if (ret != KIN_LSETUP_FAIL && ret != KIN_LSOLVE_FAIL && ret != KIN_LINSOLV_NO_RECOVERY)
+        if (k->gave_up ||
+            (ret != KIN_LSETUP_FAIL && ret != KIN_LSOLVE_FAIL && ret != KIN_LINSOLV_NO_RECOVERY))
             break;
         if (k->reduced) st_linsol_reduced_reset(k->LS);
         else SUNLinSol_KLUReInit(k->LS, k->A, (sunindextype)(s->nnz ? s->nnz : 1),
@@ -405,7 +429,7 @@ static bool attempt_n(dh_steady *s, dh_solve_stats *stats, double *norm, double 
 
 static bool attempt(dh_steady *s, dh_solve_stats *stats, double *norm, double tol)
 {
-    return attempt_n(s, stats, norm, tol, s->opt.max_iterations);
+    return attempt_n(s, stats, norm, tol, s->opt.max_iterations, 0);
 }
 
 /* Continuation in *par (the load or the heat-loss scale) from the state in s->u, converged at
@@ -472,9 +496,9 @@ static bool solve_strategy(dh_steady *s, dh_solve_stats *stats)
     memcpy(s->u, s->u_guess, s->n * sizeof(double));
     /* 2. a good guess (its pressure walk did not collapse): the coupled system directly, with
      * a short budget (small networks converge in 3-6 iterations from it) */
-    if (!s->guess_clamped && !getenv("DH_XADIA")) {
+    if (!s->guess_clamped) {
         s->loss_scale = s->loss_target;
-        if (attempt_n(s, stats, &norm, tol, DIRECT_MAXIT)) return true;
+        if (attempt_n(s, stats, &norm, tol, DIRECT_MAXIT, DIRECT_GIVE_UP)) return true;
         memcpy(s->u, s->u_guess, s->n * sizeof(double));
     }
     /* 3. adiabatic pre-solve: at full load from the guess unless the guess's pressure walk
