@@ -42,10 +42,20 @@
 
 #define INSULATION_THICKNESS 0.05     /* m, PUR foam */
 #define INSULATION_CONDUCTIVITY 0.027 /* W/(m K), PUR foam (EN 253 ageing-corrected ~0.027-0.029) */
-#define LAYING_DEPTH 1.0              /* m, ground surface to pipe axis */
+#define LAYING_DEPTH 1.0              /* m, ground surface to pipe axis (at least) */
+#define MIN_COVER 0.6                 /* m, soil above the casing (EN 13941 minimum cover) */
 #define SOIL_CONDUCTIVITY 1.5         /* W/(m K), moist soil */
 
 /* EN 253 steel sizes offered to the sizing rule (diameters from dh_dn_lookup). */
+
+/* Depth of a buried pipe's axis: the standard laying depth, or deeper so that a large pipe
+ * keeps the minimum cover above its insulation. */
+static double laying_depth(double outer_diameter)
+{
+    double d = 0.5 * outer_diameter + INSULATION_THICKNESS + MIN_COVER;
+    return d > LAYING_DEPTH ? d : LAYING_DEPTH;
+}
+
 static const int DN_SIZES[] = {25, 32, 40, 50, 65, 80, 100, 125, 150, 200, 250, 300, 350,
                                400, 450, 500, 600, 700, 800, 900, 1000, 1200};
 #define N_DN (sizeof DN_SIZES / sizeof DN_SIZES[0])
@@ -679,7 +689,7 @@ dh_status dh_netgen_build(const dh_netgen *g, dh_network **out, dh_error *err)
         ps.outer_diameter = g->outer_diameter[k];
         ps.roughness = g->opt.roughness;
         ps.laying = DH_LAYING_BURIED;
-        ps.depth = LAYING_DEPTH;
+        ps.depth = laying_depth(ps.outer_diameter);
         ps.soil_conductivity = SOIL_CONDUCTIVITY;
         ps.ins = &ins;
         ps.n_ins = 1;
@@ -842,14 +852,17 @@ dh_status dh_netgen_write_case(const dh_netgen *g, const char *yaml_path, dh_err
 
     f = fopen(ppath, "w");
     if (!f) return dh_error_set(err, DH_ERR_IO, NULL, NULL, "netgen: %s: %s", ppath, strerror(errno));
-    fprintf(f, "id,from,to,length [m],diameter [mm],outer_diameter [mm]\n");
+    fprintf(f, "id,from,to,length [m],diameter [mm],outer_diameter [mm],laying.type,"
+               "laying.depth [m]\n");
     for (size_t k = 0; k < g->n_pipes; k++)
-        fprintf(f, "P%zu,N%zu,N%zu,%.3f,%.2f,%.2f\n", k, g->from[k], g->to[k], g->length[k],
-                g->diameter[k] * 1e3, g->outer_diameter[k] * 1e3);
+        fprintf(f, "P%zu,N%zu,N%zu,%.3f,%.2f,%.2f,buried,%.3f\n", k, g->from[k], g->to[k],
+                g->length[k], g->diameter[k] * 1e3, g->outer_diameter[k] * 1e3,
+                laying_depth(g->outer_diameter[k]));
     double d100, o100;
     dh_dn_lookup(100, &d100, &o100);
     for (size_t h = 0; h < g->n_headers; h++)
-        fprintf(f, "PRH%zu,RH%zu,RHX%zu,10,%.2f,%.2f\n", h, h, h, d100 * 1e3, o100 * 1e3);
+        fprintf(f, "PRH%zu,RH%zu,RHX%zu,10,%.2f,%.2f,buried,%.3f\n", h, h, h, d100 * 1e3,
+                o100 * 1e3, laying_depth(o100));
     st = close_checked(f, ppath, err);
     if (st != DH_OK) return st;
 
