@@ -520,9 +520,11 @@ static bool solve_strategy(dh_steady *s, dh_solve_stats *stats)
         if (attempt(s, stats, &norm, tol)) return true;
         if (s->opt.continuation) {
             memcpy(s->u, s->u_base, s->n * sizeof(double));
-            double ls = 0.0;
-            bool ok = continuation(s, &ls, 0.0, s->loss_target, 0.25, 1e-3, tol, stats);
-            s->loss_scale = ls;
+            /* the continuation parameter is s->loss_scale itself (assemble.c scales every
+             * pipe's UA by it): a local copy would leave every step at the full heat loss */
+            s->loss_scale = 0.0;
+            bool ok = continuation(s, &s->loss_scale, 0.0, s->loss_target,
+                                   0.25 * s->loss_target, 1e-3 * s->loss_target, tol, stats);
             if (ok) {
                 s->loss_scale = s->loss_target;
                 return true;
