@@ -292,6 +292,25 @@ dh_status dh_netbuild_add_substation(dh_netbuild *b, const dh_substation_spec *s
  */
 dh_status dh_netbuild_finish(dh_netbuild *b, dh_network **out, dh_diag *diag);
 
+/* Copying a built network into a builder (to derive a variant of it: a changed source, more
+ * demand at some consumers, an extra pipe). Each editor, when set, may change a row's spec
+ * before it is added; strings stay borrowed from the network or the editor's context. */
+typedef struct dh_network_copy_edit {
+    void *ctx;
+    void (*pipe)(void *ctx, size_t row, dh_pipe_spec *s);
+    void (*source)(void *ctx, size_t row, dh_source_spec *s);
+    void (*consumer)(void *ctx, size_t row, dh_consumer_spec *s);
+} dh_network_copy_edit;
+
+/* The spec of pipe row `row` of net (strings and layers borrowed from net). */
+void dh_pipe_spec_from_network(const dh_network *net, size_t row, dh_pipe_spec *s);
+/* Adds every node, link, source, consumer and substation of net (and its name and ambient) to
+ * b, in the network's order, through `edit` (may be NULL). Fails only on allocation. */
+dh_status dh_netbuild_add_network(dh_netbuild *b, const dh_network *net,
+                                  const dh_network_copy_edit *edit, dh_error *err);
+/* dh_netbuild_finish for derived networks: the first problem, if any, goes to err. */
+dh_status dh_netbuild_finish_one(dh_netbuild *b, dh_network **out, dh_error *err);
+
 /* Spec defaults: zeroes everywhere except opening = 1, speed = 1, wall_conductivity = 50 W/(m K),
  * laying above ground. Call before filling a spec. */
 void dh_pipe_spec_init(dh_pipe_spec *s);

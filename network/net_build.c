@@ -855,3 +855,151 @@ nomem:
     dh_diag_report(diag, DH_ERR_NOMEM, NULL, NULL, "out of memory building the network");
     return DH_ERR_NOMEM;
 }
+
+/* ---- copying a network into a builder ------------------------------------------------------ */
+
+void dh_pipe_spec_from_network(const dh_network *net, size_t i, dh_pipe_spec *s)
+{
+    const dh_nodes *N = &net->nodes;
+    const dh_links *L = &net->links;
+    const dh_pipes *P = &net->pipes;
+    size_t l = P->link[i];
+    dh_pipe_spec_init(s);
+    s->id = L->id[l];
+    s->from = N->id[L->from[l]];
+    s->to = N->id[L->to[l]];
+    s->length = P->length[i];
+    s->diameter = P->diameter[i];
+    s->outer_diameter = P->outer_diameter[i];
+    s->roughness = P->roughness[i];
+    s->local_loss = P->local_loss[i];
+    s->wall_conductivity = P->wall_conductivity[i];
+    s->segments = P->segments[i];
+    s->laying = P->laying[i];
+    s->depth = P->depth[i];
+    s->soil_conductivity = P->soil_conductivity[i];
+    s->surface_coefficient = P->surface_coefficient[i];
+    s->pair = P->pair[i] != DH_NONE ? L->id[P->link[P->pair[i]]] : NULL;
+    s->pair_spacing = P->pair_spacing[i];
+    s->ins = P->ins + P->ins_start[i];
+    s->n_ins = P->ins_start[i + 1] - P->ins_start[i];
+    s->pos = s->from_pos = s->to_pos = s->pair_pos = L->pos[l];
+}
+
+dh_status dh_netbuild_add_network(dh_netbuild *b, const dh_network *net,
+                                  const dh_network_copy_edit *edit, dh_error *err)
+{
+    dh_status st = DH_OK;
+    dh_netbuild_set_name(b, net->name);
+    dh_netbuild_set_ambient(b, &net->ambient);
+    const dh_nodes *N = &net->nodes;
+    const dh_links *L = &net->links;
+    for (size_t i = 0; i < N->n && st == DH_OK; i++) {
+        dh_node_spec s = {N->id[i], N->x[i], N->y[i], N->z[i], N->pos[i]};
+        st = dh_netbuild_add_node(b, &s, err);
+    }
+    for (size_t i = 0; i < net->pipes.n && st == DH_OK; i++) {
+        dh_pipe_spec s;
+        dh_pipe_spec_from_network(net, i, &s);
+        if (edit && edit->pipe) edit->pipe(edit->ctx, i, &s);
+        st = dh_netbuild_add_pipe(b, &s, err);
+    }
+    const dh_valves *V = &net->valves;
+    for (size_t i = 0; i < V->n && st == DH_OK; i++) {
+        size_t l = V->link[i];
+        dh_valve_spec s;
+        dh_valve_spec_init(&s);
+        s.id = L->id[l];
+        s.from = N->id[L->from[l]];
+        s.to = N->id[L->to[l]];
+        s.type = V->type[i];
+        s.setpoint = V->setpoint[i];
+        s.diameter = V->diameter[i];
+        s.kv = V->kv[i];
+        s.zeta = V->zeta[i];
+        s.opening = V->opening[i];
+        s.pos = s.from_pos = s.to_pos = L->pos[l];
+        st = dh_netbuild_add_valve(b, &s, err);
+    }
+    const dh_pumps *U = &net->pumps;
+    for (size_t i = 0; i < U->n && st == DH_OK; i++) {
+        size_t l = U->link[i];
+        dh_pump_spec s;
+        dh_pump_spec_init(&s);
+        s.id = L->id[l];
+        s.from = N->id[L->from[l]];
+        s.to = N->id[L->to[l]];
+        s.curve_flow = U->curve_flow + U->curve_start[i];
+        s.curve_head = U->curve_head + U->curve_start[i];
+        s.n_curve = U->curve_start[i + 1] - U->curve_start[i];
+        s.speed = U->speed[i];
+        s.pos = s.from_pos = s.to_pos = L->pos[l];
+        st = dh_netbuild_add_pump(b, &s, err);
+    }
+    const dh_sources *S = &net->sources;
+    for (size_t j = 0; j < S->n && st == DH_OK; j++) {
+        dh_source_spec s;
+        dh_source_spec_init(&s);
+        s.id = S->id[j];
+        s.node = N->id[S->node[j]];
+        s.pos = s.node_pos = S->pos[j];
+        s.type = S->type[j];
+        s.medium = S->medium[j];
+        s.pressure = S->pressure[j];
+        s.temperature = S->temperature[j];
+        s.mass_flow = S->mass_flow[j];
+        if (edit && edit->source) edit->source(edit->ctx, j, &s);
+        st = dh_netbuild_add_source(b, &s, err);
+    }
+    const dh_consumers *C = &net->consumers;
+    for (size_t c = 0; c < C->n && st == DH_OK; c++) {
+        dh_consumer_spec s;
+        dh_consumer_spec_init(&s);
+        s.id = C->id[c];
+        s.group = C->group[c];
+        s.node = N->id[C->node[c]];
+        s.return_node = C->return_node[c] != DH_NONE ? N->id[C->return_node[c]] : NULL;
+        s.type = C->type[c];
+        s.demand_mass_flow = C->demand_mass_flow[c];
+        s.demand_volume_flow = C->demand_volume_flow[c];
+        s.demand_heat = C->demand_heat[c];
+        s.supply_temperature = C->supply_temperature[c];
+        s.return_temperature = C->return_temperature[c];
+        s.min_pressure = C->min_pressure[c];
+        s.min_temperature = C->min_temperature[c];
+        s.require_dry = C->require_dry[c];
+        s.pos = s.node_pos = s.return_pos = C->pos[c];
+        if (edit && edit->consumer) edit->consumer(edit->ctx, c, &s);
+        st = dh_netbuild_add_consumer(b, &s, err);
+    }
+    const dh_substations *X = &net->substations;
+    for (size_t i = 0; i < X->n && st == DH_OK; i++) {
+        dh_substation_spec s;
+        dh_substation_spec_init(&s);
+        s.id = X->id[i];
+        s.steam_node = N->id[X->steam_node[i]];
+        s.water_in = N->id[X->water_in[i]];
+        s.water_out = N->id[X->water_out[i]];
+        s.supply_temperature = X->supply_temperature[i];
+        s.condensate_temperature = X->condensate_temperature[i];
+        s.max_heat = X->max_heat[i];
+        s.pos = s.steam_pos = s.in_pos = s.out_pos = X->pos[i];
+        st = dh_netbuild_add_substation(b, &s, err);
+    }
+    return st;
+}
+
+dh_status dh_netbuild_finish_one(dh_netbuild *b, dh_network **out, dh_error *err)
+{
+    dh_diag diag;
+    dh_diag_init(&diag, 4);
+    dh_status st = dh_netbuild_finish(b, out, &diag);
+    if (st != DH_OK && err) {
+        if (diag.count)
+            *err = diag.items[0];
+        else
+            dh_error_set(err, st, NULL, NULL, "building the network failed");
+    }
+    dh_diag_free(&diag);
+    return st;
+}

@@ -125,6 +125,24 @@ dh_status dh_plant_params_from_spec(const dh_plant_spec *s, dh_plant_params *p, 
 
 /* ---- a network with its header source changed ------------------------------------------------ */
 
+/* Replaces row `source` of the copy by *src (its id, node and position kept). */
+typedef struct source_edit {
+    size_t row;
+    const dh_source_spec *src;
+} source_edit;
+
+static void replace_source(void *ctx, size_t row, dh_source_spec *s)
+{
+    const source_edit *e = ctx;
+    if (row != e->row) return;
+    dh_source_spec keep = *s;
+    *s = *e->src;
+    s->id = keep.id;
+    s->node = keep.node;
+    s->pos = keep.pos;
+    s->node_pos = keep.node_pos;
+}
+
 dh_status dh_network_with_source(const dh_network *net, size_t source, const dh_source_spec *src,
                                  dh_network **out, dh_error *err)
 {
@@ -134,133 +152,10 @@ dh_status dh_network_with_source(const dh_network *net, size_t source, const dh_
     dh_netbuild *b = NULL;
     dh_status st = dh_netbuild_create(&b, err);
     if (st != DH_OK) return st;
-    dh_netbuild_set_name(b, net->name);
-    dh_netbuild_set_ambient(b, &net->ambient);
-    const dh_nodes *N = &net->nodes;
-    const dh_links *L = &net->links;
-    for (size_t i = 0; i < N->n && st == DH_OK; i++) {
-        dh_node_spec s = {N->id[i], N->x[i], N->y[i], N->z[i], N->pos[i]};
-        st = dh_netbuild_add_node(b, &s, err);
-    }
-    const dh_pipes *P = &net->pipes;
-    for (size_t i = 0; i < P->n && st == DH_OK; i++) {
-        size_t l = P->link[i];
-        dh_pipe_spec s;
-        dh_pipe_spec_init(&s);
-        s.id = L->id[l];
-        s.from = N->id[L->from[l]];
-        s.to = N->id[L->to[l]];
-        s.length = P->length[i];
-        s.diameter = P->diameter[i];
-        s.outer_diameter = P->outer_diameter[i];
-        s.roughness = P->roughness[i];
-        s.local_loss = P->local_loss[i];
-        s.wall_conductivity = P->wall_conductivity[i];
-        s.segments = P->segments[i];
-        s.laying = P->laying[i];
-        s.depth = P->depth[i];
-        s.soil_conductivity = P->soil_conductivity[i];
-        s.surface_coefficient = P->surface_coefficient[i];
-        s.pair = P->pair[i] != DH_NONE ? L->id[P->link[P->pair[i]]] : NULL;
-        s.pair_spacing = P->pair_spacing[i];
-        s.ins = P->ins + P->ins_start[i];
-        s.n_ins = P->ins_start[i + 1] - P->ins_start[i];
-        s.pos = s.from_pos = s.to_pos = s.pair_pos = L->pos[l];
-        st = dh_netbuild_add_pipe(b, &s, err);
-    }
-    const dh_valves *V = &net->valves;
-    for (size_t i = 0; i < V->n && st == DH_OK; i++) {
-        size_t l = V->link[i];
-        dh_valve_spec s;
-        dh_valve_spec_init(&s);
-        s.id = L->id[l];
-        s.from = N->id[L->from[l]];
-        s.to = N->id[L->to[l]];
-        s.type = V->type[i];
-        s.setpoint = V->setpoint[i];
-        s.diameter = V->diameter[i];
-        s.kv = V->kv[i];
-        s.zeta = V->zeta[i];
-        s.opening = V->opening[i];
-        s.pos = s.from_pos = s.to_pos = L->pos[l];
-        st = dh_netbuild_add_valve(b, &s, err);
-    }
-    const dh_pumps *U = &net->pumps;
-    for (size_t i = 0; i < U->n && st == DH_OK; i++) {
-        size_t l = U->link[i];
-        dh_pump_spec s;
-        dh_pump_spec_init(&s);
-        s.id = L->id[l];
-        s.from = N->id[L->from[l]];
-        s.to = N->id[L->to[l]];
-        s.curve_flow = U->curve_flow + U->curve_start[i];
-        s.curve_head = U->curve_head + U->curve_start[i];
-        s.n_curve = U->curve_start[i + 1] - U->curve_start[i];
-        s.speed = U->speed[i];
-        s.pos = s.from_pos = s.to_pos = L->pos[l];
-        st = dh_netbuild_add_pump(b, &s, err);
-    }
-    const dh_sources *S = &net->sources;
-    for (size_t j = 0; j < S->n && st == DH_OK; j++) {
-        dh_source_spec s;
-        dh_source_spec_init(&s);
-        if (j == source) s = *src;
-        s.id = S->id[j];
-        s.node = N->id[S->node[j]];
-        s.pos = s.node_pos = S->pos[j];
-        if (j != source) {
-            s.type = S->type[j];
-            s.medium = S->medium[j];
-            s.pressure = S->pressure[j];
-            s.temperature = S->temperature[j];
-            s.mass_flow = S->mass_flow[j];
-        }
-        st = dh_netbuild_add_source(b, &s, err);
-    }
-    const dh_consumers *C = &net->consumers;
-    for (size_t c = 0; c < C->n && st == DH_OK; c++) {
-        dh_consumer_spec s;
-        dh_consumer_spec_init(&s);
-        s.id = C->id[c];
-        s.group = C->group[c];
-        s.node = N->id[C->node[c]];
-        s.return_node = C->return_node[c] != DH_NONE ? N->id[C->return_node[c]] : NULL;
-        s.type = C->type[c];
-        s.demand_mass_flow = C->demand_mass_flow[c];
-        s.demand_volume_flow = C->demand_volume_flow[c];
-        s.demand_heat = C->demand_heat[c];
-        s.supply_temperature = C->supply_temperature[c];
-        s.return_temperature = C->return_temperature[c];
-        s.min_pressure = C->min_pressure[c];
-        s.min_temperature = C->min_temperature[c];
-        s.require_dry = C->require_dry[c];
-        s.pos = s.node_pos = s.return_pos = C->pos[c];
-        st = dh_netbuild_add_consumer(b, &s, err);
-    }
-    const dh_substations *X = &net->substations;
-    for (size_t i = 0; i < X->n && st == DH_OK; i++) {
-        dh_substation_spec s;
-        dh_substation_spec_init(&s);
-        s.id = X->id[i];
-        s.steam_node = N->id[X->steam_node[i]];
-        s.water_in = N->id[X->water_in[i]];
-        s.water_out = N->id[X->water_out[i]];
-        s.supply_temperature = X->supply_temperature[i];
-        s.condensate_temperature = X->condensate_temperature[i];
-        s.max_heat = X->max_heat[i];
-        s.pos = s.steam_pos = s.in_pos = s.out_pos = X->pos[i];
-        st = dh_netbuild_add_substation(b, &s, err);
-    }
-    if (st == DH_OK) {
-        dh_diag diag;
-        dh_diag_init(&diag, 4);
-        st = dh_netbuild_finish(b, out, &diag);
-        if (st != DH_OK && err) {
-            if (diag.count) *err = diag.items[0];
-            else dh_error_set(err, st, NULL, NULL, "rebuilding the network failed");
-        }
-        dh_diag_free(&diag);
-    }
+    source_edit e = {source, src};
+    dh_network_copy_edit edit = {.ctx = &e, .source = replace_source};
+    st = dh_netbuild_add_network(b, net, &edit, err);
+    if (st == DH_OK) st = dh_netbuild_finish_one(b, out, err);
     dh_netbuild_destroy(&b);
     return st;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "dh_laws.h"
 #include "dh_props.h"
 #include "dh_solver.h"
 #include "dh_units.h"
@@ -84,6 +85,34 @@ typedef struct study {
     int solves;
 } study;
 
+/* Edits of the case's network for one retirement step (dh_network_copy_edit callbacks). */
+typedef struct step_edit {
+    const study *S;
+    const bool *retired;
+    const dh_reinforcement_spec *rf; /* may be NULL */
+} step_edit;
+
+static void upsize_pipe(void *ctx, size_t row, dh_pipe_spec *s)
+{
+    const step_edit *e = ctx;
+    if (e->rf && e->rf->pipe_row == row && e->rf->type == DH_REINFORCE_UPSIZE) {
+        s->diameter = e->rf->diameter;
+        s->outer_diameter = e->rf->outer_diameter;
+    }
+}
+
+/* retired boilers at this consumer: their load moves onto it */
+static void add_retired_load(void *ctx, size_t c, dh_consumer_spec *s)
+{
+    const step_edit *e = ctx;
+    const dh_retire_spec *rs = e->S->rs;
+    for (size_t i = 0; i < rs->n_boilers; i++) {
+        if (!e->retired[i] || !rs->boiler[i].connected || rs->boiler[i].consumer != c) continue;
+        s->demand_mass_flow += e->S->dm[i];
+        s->demand_heat += e->S->dq[i];
+    }
+}
+
 /* Builds a copy of the case's network with boilers retired[i] moved onto it and the
  * reinforcement rf (may be NULL) applied. */
 static dh_status retire_network(const study *S, const bool *retired,
@@ -95,139 +124,23 @@ static dh_status retire_network(const study *S, const bool *retired,
     dh_netbuild *b = NULL;
     dh_status st = dh_netbuild_create(&b, err);
     if (st != DH_OK) return st;
-    dh_netbuild_set_name(b, net->name);
-    dh_netbuild_set_ambient(b, &net->ambient);
     const dh_nodes *N = &net->nodes;
     const dh_links *L = &net->links;
-    for (size_t i = 0; i < N->n && st == DH_OK; i++) {
-        dh_node_spec s = {N->id[i], N->x[i], N->y[i], N->z[i], N->pos[i]};
-        st = dh_netbuild_add_node(b, &s, err);
-    }
     const dh_pipes *P = &net->pipes;
+    step_edit e = {S, retired, rf};
+    dh_network_copy_edit edit = {.ctx = &e, .pipe = upsize_pipe, .consumer = add_retired_load};
+    st = dh_netbuild_add_network(b, net, &edit, err);
     char par_id[DH_RETIRE_ID_MAX + 16];
-    for (size_t i = 0; i < P->n && st == DH_OK; i++) {
-        size_t l = P->link[i];
+    if (st == DH_OK && rf && rf->type == DH_REINFORCE_PARALLEL_PIPE) {
+        /* the parallel pipe: same ends, route, roughness and insulation; its own bore */
         dh_pipe_spec s;
-        dh_pipe_spec_init(&s);
-        s.id = L->id[l];
-        s.from = N->id[L->from[l]];
-        s.to = N->id[L->to[l]];
-        s.length = P->length[i];
-        s.diameter = P->diameter[i];
-        s.outer_diameter = P->outer_diameter[i];
-        s.roughness = P->roughness[i];
-        s.local_loss = P->local_loss[i];
-        s.wall_conductivity = P->wall_conductivity[i];
-        s.segments = P->segments[i];
-        s.laying = P->laying[i];
-        s.depth = P->depth[i];
-        s.soil_conductivity = P->soil_conductivity[i];
-        s.surface_coefficient = P->surface_coefficient[i];
-        s.pair = P->pair[i] != DH_NONE ? L->id[P->link[P->pair[i]]] : NULL;
-        s.pair_spacing = P->pair_spacing[i];
-        s.ins = P->ins + P->ins_start[i];
-        s.n_ins = P->ins_start[i + 1] - P->ins_start[i];
-        s.pos = s.from_pos = s.to_pos = s.pair_pos = L->pos[l];
-        if (rf && rf->pipe_row == i && rf->type == DH_REINFORCE_UPSIZE) {
-            s.diameter = rf->diameter;
-            s.outer_diameter = rf->outer_diameter;
-        }
+        dh_pipe_spec_from_network(net, rf->pipe_row, &s);
+        snprintf(par_id, sizeof par_id, "%s-%s", s.id, rf->id);
+        s.id = par_id;
+        s.diameter = rf->diameter;
+        s.outer_diameter = rf->outer_diameter;
+        s.pair = NULL;
         st = dh_netbuild_add_pipe(b, &s, err);
-        if (st == DH_OK && rf && rf->pipe_row == i && rf->type == DH_REINFORCE_PARALLEL_PIPE) {
-            /* the parallel pipe: same ends, route, roughness and insulation; its own bore */
-            snprintf(par_id, sizeof par_id, "%s-%s", s.id, rf->id);
-            s.id = par_id;
-            s.diameter = rf->diameter;
-            s.outer_diameter = rf->outer_diameter;
-            s.pair = NULL;
-            st = dh_netbuild_add_pipe(b, &s, err);
-        }
-    }
-    const dh_valves *V = &net->valves;
-    for (size_t i = 0; i < V->n && st == DH_OK; i++) {
-        size_t l = V->link[i];
-        dh_valve_spec s;
-        dh_valve_spec_init(&s);
-        s.id = L->id[l];
-        s.from = N->id[L->from[l]];
-        s.to = N->id[L->to[l]];
-        s.type = V->type[i];
-        s.setpoint = V->setpoint[i];
-        s.diameter = V->diameter[i];
-        s.kv = V->kv[i];
-        s.zeta = V->zeta[i];
-        s.opening = V->opening[i];
-        s.pos = s.from_pos = s.to_pos = L->pos[l];
-        st = dh_netbuild_add_valve(b, &s, err);
-    }
-    const dh_pumps *U = &net->pumps;
-    for (size_t i = 0; i < U->n && st == DH_OK; i++) {
-        size_t l = U->link[i];
-        dh_pump_spec s;
-        dh_pump_spec_init(&s);
-        s.id = L->id[l];
-        s.from = N->id[L->from[l]];
-        s.to = N->id[L->to[l]];
-        s.curve_flow = U->curve_flow + U->curve_start[i];
-        s.curve_head = U->curve_head + U->curve_start[i];
-        s.n_curve = U->curve_start[i + 1] - U->curve_start[i];
-        s.speed = U->speed[i];
-        s.pos = s.from_pos = s.to_pos = L->pos[l];
-        st = dh_netbuild_add_pump(b, &s, err);
-    }
-    const dh_sources *SO = &net->sources;
-    for (size_t j = 0; j < SO->n && st == DH_OK; j++) {
-        dh_source_spec s;
-        dh_source_spec_init(&s);
-        s.id = SO->id[j];
-        s.node = N->id[SO->node[j]];
-        s.pos = s.node_pos = SO->pos[j];
-        s.type = SO->type[j];
-        s.medium = SO->medium[j];
-        s.pressure = SO->pressure[j];
-        s.temperature = SO->temperature[j];
-        s.mass_flow = SO->mass_flow[j];
-        st = dh_netbuild_add_source(b, &s, err);
-    }
-    const dh_consumers *C = &net->consumers;
-    for (size_t c = 0; c < C->n && st == DH_OK; c++) {
-        dh_consumer_spec s;
-        dh_consumer_spec_init(&s);
-        s.id = C->id[c];
-        s.group = C->group[c];
-        s.node = N->id[C->node[c]];
-        s.return_node = C->return_node[c] != DH_NONE ? N->id[C->return_node[c]] : NULL;
-        s.type = C->type[c];
-        s.demand_mass_flow = C->demand_mass_flow[c];
-        s.demand_volume_flow = C->demand_volume_flow[c];
-        s.demand_heat = C->demand_heat[c];
-        s.supply_temperature = C->supply_temperature[c];
-        s.return_temperature = C->return_temperature[c];
-        s.min_pressure = C->min_pressure[c];
-        s.min_temperature = C->min_temperature[c];
-        s.require_dry = C->require_dry[c];
-        s.pos = s.node_pos = s.return_pos = C->pos[c];
-        /* retired boilers at this consumer: their load moves onto it */
-        for (size_t i = 0; i < rs->n_boilers; i++) {
-            if (!retired[i] || !rs->boiler[i].connected || rs->boiler[i].consumer != c) continue;
-            s.demand_mass_flow += S->dm[i];
-            s.demand_heat += S->dq[i];
-        }
-        st = dh_netbuild_add_consumer(b, &s, err);
-    }
-    const dh_substations *X = &net->substations;
-    for (size_t i = 0; i < X->n && st == DH_OK; i++) {
-        dh_substation_spec s;
-        dh_substation_spec_init(&s);
-        s.id = X->id[i];
-        s.steam_node = N->id[X->steam_node[i]];
-        s.water_in = N->id[X->water_in[i]];
-        s.water_out = N->id[X->water_out[i]];
-        s.supply_temperature = X->supply_temperature[i];
-        s.condensate_temperature = X->condensate_temperature[i];
-        s.max_heat = X->max_heat[i];
-        s.pos = s.steam_pos = s.in_pos = s.out_pos = X->pos[i];
-        st = dh_netbuild_add_substation(b, &s, err);
     }
     /* sites not connected yet: node, connection pipe, steam consumer */
     char pid[DH_RETIRE_ID_MAX + 16];
@@ -276,16 +189,7 @@ static dh_status retire_network(const study *S, const bool *retired,
         cs.pos = cs.node_pos = pos;
         st = dh_netbuild_add_consumer(b, &cs, err);
     }
-    if (st == DH_OK) {
-        dh_diag diag;
-        dh_diag_init(&diag, 4);
-        st = dh_netbuild_finish(b, out, &diag);
-        if (st != DH_OK && err) {
-            if (diag.count) *err = diag.items[0];
-            else dh_error_set(err, st, NULL, NULL, "building the retirement network failed");
-        }
-        dh_diag_free(&diag);
-    }
+    if (st == DH_OK) st = dh_netbuild_finish_one(b, out, err);
     dh_netbuild_destroy(&b);
     return st;
 }
@@ -483,14 +387,6 @@ static double h_water(double p, double T)
     return h;
 }
 
-/* Swamee-Jain friction factor (Swamee & Jain, J. Hydraul. Div. ASCE 102(5), 1976, eq. 5). */
-static double swamee_jain(double Re, double eps_d)
-{
-    if (Re < 2300) return 64.0 / (Re > 1 ? Re : 1);
-    double a = log10(eps_d / 3.7 + 5.74 / pow(Re, 0.9));
-    return 0.25 / (a * a);
-}
-
 /* Smallest DN of CONN_DN meeting the velocity and specific-drop limits at mass flow m (kg/s)
  * for steam of density rho (kg/m3), viscosity mu (Pa s). 0 when none does. */
 static int choose_dn(double m, double rho, double mu, double *d, double *dout)
@@ -500,7 +396,7 @@ static int choose_dn(double m, double rho, double mu, double *d, double *dout)
         if (dh_dn_lookup(CONN_DN[k], &di, &doo) != DH_OK) continue;
         double A = M_PI * di * di / 4, v = m / (rho * A);
         double Re = rho * v * di / mu;
-        double R = swamee_jain(Re, CONN_ROUGHNESS / di) / di * rho * v * v / 2; /* Pa/m */
+        double R = dh_friction_factor(Re, CONN_ROUGHNESS / di, DH_FRICTION_SWAMEE_JAIN, NULL) / di * rho * v * v / 2; /* Pa/m */
         if (v <= CONN_MAX_VELOCITY && R <= CONN_MAX_R) {
             *d = di, *dout = doo;
             return CONN_DN[k];
