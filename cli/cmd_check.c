@@ -137,14 +137,14 @@ static void describe(const dh_case *c)
     const dh_network *net = c->net;
     const dh_ambient *a = &net->ambient;
     static const char *const study[] = {"steady", "series", "transient"};
-    static const char *const friction[] = {"Colebrook-White", "Swamee-Jain"};
+    static const char *const friction[] = {"Colebrook-White", "Swamee-Jain", "Hazen-Williams"};
     printf("%s  (%s, sha256 %.16s...)\n", c->name ? c->name : "", c->path, c->sha256);
     printf("  ambient: air %.1f degC, soil %.1f degC, atmosphere %.3f kPa, wind %.1f m/s\n",
            degc(a->air_temperature), degc(a->soil_temperature), a->atmospheric_pressure / 1e3,
            a->wind_speed);
     printf("  study:   %s, %s friction, tolerance %g, at most %d iterations\n",
            study[c->study.type <= DH_STUDY_TRANSIENT ? c->study.type : 0],
-           friction[c->study.friction <= DH_FRICTION_SWAMEE_JAIN ? c->study.friction : 0],
+           friction[c->study.friction <= DH_FRICTION_HAZEN_WILLIAMS ? c->study.friction : 0],
            c->study.tolerance, c->study.max_iterations);
     size_t media[3] = {0, 0, 0};
     for (size_t i = 0; i < net->nodes.n; i++)

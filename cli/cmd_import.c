@@ -1,4 +1,5 @@
-/* cmd_import.c: `dhsim import epanet NET.inp [-o CASE.yaml] [--no-water-consumers] [--darcy-only]`.
+/* cmd_import.c: `dhsim import epanet NET.inp [-o CASE.yaml] [--no-water-consumers] [--darcy-only]
+ * [--hw-as-darcy]`.
  *
  * Converts an EPANET input file into a case file (network/epanet_import.c, docs/epanet.md).
  * Exit 0: the case is written (to a temporary file renamed into place, so a failed import
@@ -19,14 +20,18 @@ static void usage(FILE *out)
 {
     fprintf(out,
             "usage: dhsim import epanet NET.inp [-o CASE.yaml] [--no-water-consumers] "
-            "[--darcy-only]\n"
+            "[--darcy-only] [--hw-as-darcy]\n"
             "  converts an EPANET 2.2 input file into a dhsim case (steady, base demands,\n"
-            "  water at 20 degC, Swamee-Jain friction); without -o the case goes to stdout.\n"
+            "  water at 20 degC, EPANET's friction law: Hazen-Williams with each pipe's C,\n"
+            "  or Darcy-Weisbach with Swamee-Jain); without -o the case goes to stdout.\n"
             "  Everything not imported is listed on stderr and at the top of the case.\n"
             "  --no-water-consumers  leave positive junction demands out (written as\n"
             "                     comments; by default they are `type: water` consumers)\n"
             "  --darcy-only       refuse Hazen-Williams / Chezy-Manning networks instead of\n"
-            "                     converting their coefficients to a roughness\n");
+            "                     importing them\n"
+            "  --hw-as-darcy      convert Hazen-Williams C to the Darcy-Weisbach roughness of\n"
+            "                     equal head loss at 1 m/s (Swamee-Jain) instead of keeping\n"
+            "                     friction: hazen_williams\n");
 }
 
 int dh_cmd_import(int argc, char **argv)
@@ -58,6 +63,8 @@ int dh_cmd_import(int argc, char **argv)
             opt.water_consumers = false;
         } else if (!strcmp(a, "--darcy-only")) {
             opt.refuse_non_darcy = true;
+        } else if (!strcmp(a, "--hw-as-darcy")) {
+            opt.hw_as_darcy = true;
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
             return DH_EXIT_OK;

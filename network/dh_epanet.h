@@ -6,9 +6,11 @@
  *
  * The importer writes the steady case of the network at its base demands: junctions, reservoirs
  * and tanks (fixed head at their initial level) become nodes and water sources at 20 degC,
- * pipes keep their Darcy-Weisbach roughness (Hazen-Williams and Chezy-Manning coefficients are
- * converted to an equivalent roughness, with a note), pumps keep their head curves, PRVs and
- * TCVs become valves, and the study selects the Swamee-Jain friction factor that EPANET uses.
+ * pipes keep their Darcy-Weisbach roughness (Hazen-Williams networks keep each pipe's C and
+ * select `friction: hazen_williams`; Chezy-Manning coefficients, and H-W ones with
+ * hw_as_darcy, are converted to an equivalent roughness, with a note), pumps keep their head
+ * curves, PRVs and TCVs become valves, and a Darcy-Weisbach study selects the Swamee-Jain
+ * friction factor that EPANET uses.
  * Anything the case cannot hold is REPORTED (report->notes and a comment block at the top of
  * the YAML), never silently dropped.
  */
@@ -29,6 +31,11 @@ typedef struct dh_epanet_options {
     bool water_consumers;
     /* Refuse networks whose HEADLOSS is H-W or C-M (error) instead of converting them. */
     bool refuse_non_darcy;
+    /* HEADLOSS H-W: false (default): the case keeps each pipe's C (`hazen_williams_c`) and
+     * selects `study.friction: hazen_williams`, EPANET's own law; true (`--hw-as-darcy`): the
+     * former conversion to the Darcy-Weisbach roughness of equal head loss at 1 m/s, with
+     * Swamee-Jain. (C-M is always converted.) */
+    bool hw_as_darcy;
 } dh_epanet_options;
 
 /* One thing of the INP file that the case does not hold, or holds approximately. */

@@ -116,6 +116,8 @@ typedef struct dh_pipes {
     double *pair_spacing;   /* m, centre-to-centre distance of a buried pair */
     size_t *ins_start;      /* n + 1: layers of pipe i are ins[ins_start[i] .. ins_start[i+1]-1] */
     dh_insulation_layer *ins;
+    double *hazen_williams_c; /* -, Hazen-Williams C (water pipes, used when study.friction is
+                                 hazen_williams); 0: not given */
 } dh_pipes;
 
 typedef struct dh_valves {
@@ -228,6 +230,7 @@ typedef struct dh_pipe_spec {
     const dh_insulation_layer *ins;
     size_t n_ins;
     dh_srcpos pos, from_pos, to_pos, pair_pos;
+    double hazen_williams_c; /* -, Hazen-Williams C; 0: not given */
 } dh_pipe_spec;
 
 typedef struct dh_valve_spec {

@@ -1075,7 +1075,8 @@ static void write_case(ep *p, FILE *f)
                                                             : p->viscosity * (cv.us ? FT * FT
                                                                                     : 1.0))
                                      : NU_EPANET;
-        if (fabs(nu / NU_20C - 1.0) > 0.005)
+        /* (Hazen-Williams kept as such has no viscosity in it) */
+        if (fabs(nu / NU_20C - 1.0) > 0.005 && !(p->headloss == HL_HW && !p->opt->hw_as_darcy))
             note(p, 0, true, "kinematic viscosity %.4g m2/s (EPANET's %s) differs from that of "
                              "the case's water at 20 degC, %.4g m2/s: friction factors outside "
                              "fully rough flow differ slightly", nu,
@@ -1093,6 +1094,9 @@ static void write_case(ep *p, FILE *f)
     }
     size_t n_hw = 0, n_smooth = 0;
     int hw_line = 0;
+    /* HEADLOSS H-W: each pipe keeps its C and the study uses EPANET's law (friction:
+     * hazen_williams); --hw-as-darcy (and C-M always) converts to a D-W roughness */
+    const bool hw_native = p->headloss == HL_HW && !p->opt->hw_as_darcy;
     for (size_t i = 0; i < p->n_links; i++) {
         ep_link *l = &p->links[i];
         if (l->status == ST_CLOSED) {
@@ -1110,7 +1114,12 @@ static void write_case(ep *p, FILE *f)
                                        "'%s.cv' in series at its downstream end, through node "
                                        "'%s.cv'", l->id, l->id, l->id);
             }
-            if (p->headloss != HL_DW) {
+            if (hw_native && !(l->rough >= 1.0 && l->rough <= 200.0)) {
+                note(p, l->line, true, "pipe %s: Hazen-Williams C %g outside dhsim's range "
+                                       "1..200: written as %g", l->id, l->rough,
+                     l->rough < 1.0 ? 1.0 : 200.0);
+            }
+            if (p->headloss != HL_DW && !hw_native) {
                 bool smooth = false;
                 if (!hw_line) hw_line = l->line;
                 n_hw++;
@@ -1246,8 +1255,15 @@ static void write_case(ep *p, FILE *f)
     }
     fprintf(f, "\"\n");
     fprintf(f, "ambient: {air: 20 degC, soil: 20 degC, atmospheric_pressure: 101.325 kPa}\n");
-    /* EPANET's hydraulics: Swamee-Jain friction, incompressible isothermal water (docs/epanet.md) */
-    fprintf(f, "study: {type: steady, friction: swamee_jain, water: incompressible}\n");
+    /* EPANET's hydraulics: its friction law (Hazen-Williams with each pipe's C, or
+     * Darcy-Weisbach with Swamee-Jain), incompressible isothermal water (docs/epanet.md) */
+    if (hw_native)
+        fprintf(f, "# HEADLOSS H-W: friction hazen_williams with each pipe's C (EPANET's "
+                   "formula);\n# each roughness is the Darcy-Weisbach one of equal head loss at "
+                   "%g m/s, used only\n# with --set study.friction=swamee_jain (or colebrook).\n",
+                V_REF);
+    fprintf(f, "study: {type: steady, friction: %s, water: incompressible}\n",
+            hw_native ? "hazen_williams" : "swamee_jain");
 
     /* ---- nodes ---- */
     fprintf(f, "nodes:\n");
@@ -1305,9 +1321,12 @@ static void write_case(ep *p, FILE *f)
         else
             fprintf(f, ", roughness: %.6g mm",
                     equivalent_roughness(p->headloss, l->rough, d, &smooth) * 1e3);
+        if (hw_native)
+            fprintf(f, ", hazen_williams_c: " NUM, l->rough < 1.0 ? 1.0 : l->rough > 200.0 ? 200.0
+                                                                                  : l->rough);
         fprintf(f, ", local_loss: " NUM "}", l->minor);
-        if (p->headloss != HL_DW) fprintf(f, "   # %s %g", p->headloss == HL_HW ? "C" : "n",
-                                          l->rough);
+        if (p->headloss != HL_DW && !hw_native)
+            fprintf(f, "   # %s %g", p->headloss == HL_HW ? "C" : "n", l->rough);
         fputc('\n', f);
     }
 
@@ -1536,8 +1555,10 @@ dh_status dh_epanet_import_string(const char *text, size_t len, const char *name
         err_at(&p, 0, 0, NULL, "no reservoir or tank: the network has no fixed head");
     if (!p.n_errors && p.opt->refuse_non_darcy && p.headloss != HL_DW)
         err_at(&p, p.headloss_line, 0, NULL,
-               "HEADLOSS %s: refused (dhsim uses Darcy-Weisbach; import without "
-               "--darcy-only to convert the coefficients)", headloss_name(p.headloss));
+               "HEADLOSS %s: refused (--darcy-only; import without it to %s)",
+               headloss_name(p.headloss), p.headloss == HL_HW ? "keep Hazen-Williams (friction: "
+               "hazen_williams), or with --hw-as-darcy to convert C to a roughness" :
+               "convert the coefficients to a roughness");
     snprintf(report->flow_units, sizeof report->flow_units, "%s", p.fu->name);
     snprintf(report->headloss, sizeof report->headloss, "%s", headloss_name(p.headloss));
     if (p.n_errors) {

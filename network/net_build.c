@@ -347,6 +347,7 @@ void dh_network_destroy(dh_network **pnet)
     free(p->pair_spacing);
     free(p->ins_start);
     free(p->ins);
+    free(p->hazen_williams_c);
     dh_valves *v = &net->valves;
     free(v->link);
     free(v->type);
@@ -653,6 +654,7 @@ dh_status dh_netbuild_finish(dh_netbuild *b, dh_network **out, dh_diag *diag)
     P->n = np;
     size_t n_ins = 0;
     for (size_t i = 0; i < np; i++) n_ins += b->pipes.v[i].n_ins;
+    oom |= ALLOC(P->hazen_williams_c, np);
     oom |= ALLOC(P->link, np) | ALLOC(P->length, np) | ALLOC(P->diameter, np) |
            ALLOC(P->outer_diameter, np) | ALLOC(P->roughness, np) | ALLOC(P->local_loss, np) |
            ALLOC(P->wall_conductivity, np) | ALLOC(P->segments, np) | ALLOC(P->laying, np) |
@@ -677,6 +679,7 @@ dh_status dh_netbuild_finish(dh_netbuild *b, dh_network **out, dh_diag *diag)
         P->soil_conductivity[i] = s->soil_conductivity;
         P->surface_coefficient[i] = s->surface_coefficient;
         P->pair_spacing[i] = s->pair_spacing;
+        P->hazen_williams_c[i] = s->hazen_williams_c;
         P->pair[i] = DH_NONE;
         P->ins_start[i] = k;
         for (size_t j = 0; j < s->n_ins; j++) P->ins[k++] = s->ins[j];
@@ -883,6 +886,7 @@ void dh_pipe_spec_from_network(const dh_network *net, size_t i, dh_pipe_spec *s)
     s->pair_spacing = P->pair_spacing[i];
     s->ins = P->ins + P->ins_start[i];
     s->n_ins = P->ins_start[i + 1] - P->ins_start[i];
+    s->hazen_williams_c = P->hazen_williams_c[i];
     s->pos = s->from_pos = s->to_pos = s->pair_pos = L->pos[l];
 }
 

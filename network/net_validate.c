@@ -400,6 +400,16 @@ static void check_pipes(vctx *c)
                    od * 1e3, d * 1e3);
         if (!(P->local_loss[i] >= 0))
             verror(c, pos, comp, "local loss coefficient %g is negative", P->local_loss[i]);
+        /* Hazen-Williams C (0: none): 1..200 as the reader checks; on a steam pipe it is unused
+         * (study.friction hazen_williams with steam is refused by the case reader) */
+        double hw = P->hazen_williams_c ? P->hazen_williams_c[i] : 0.0;
+        size_t lk = P->link[i];
+        if (hw != 0.0 && !(hw >= 1.0 && hw <= 200.0))
+            verror(c, pos, comp, "Hazen-Williams C %g must lie between 1 and 200", hw);
+        else if (hw != 0.0 && (c->medium[net->links.from[lk]] == DH_MEDIUM_STEAM ||
+                               c->medium[net->links.to[lk]] == DH_MEDIUM_STEAM))
+            vwarn(c, pos, comp, "Hazen-Williams C %g on a steam pipe is not used (Hazen-Williams "
+                                "is a law for water)", hw);
         if (!(P->wall_conductivity[i] > 0))
             verror(c, pos, comp, "wall conductivity %g W/(m K) is not positive",
                    P->wall_conductivity[i]);

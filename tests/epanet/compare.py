@@ -8,7 +8,9 @@
            incompressible, what the importer writes: EPANET's hydraulic model)
 
 REF.json comes from tests/epanet/reference/run_epanet.mjs (see its README). Use the `.stdg`
-references (EPANET with standard gravity, like dhsim) for Darcy-Weisbach networks. The importer
+references (EPANET with standard gravity, like dhsim) for Darcy-Weisbach networks, and the
+plain ones for Hazen-Williams networks (imported as `friction: hazen_williams`: H-W head loss
+has no g in it). The importer
 writes junction demands as `type: water` consumers (docs/epanet.md, "Demands"); against a
 `.nodemand` reference (positive demands zeroed) the network is imported with
 --no-water-consumers.

@@ -217,20 +217,66 @@ START_TEST(hazen_williams)
     dh_status st;
     char *y = import(inp, NULL, &diag, &rep, &st);
     ck_assert_int_eq(st, DH_OK);
+    /* default: EPANET's law kept, friction hazen_williams with the pipe's C; the roughness
+     * written beside it is the 1 m/s equivalent (for --set study.friction=swamee_jain) */
+    ck_assert_ptr_nonnull(strstr(y, "friction: hazen_williams"));
+    ck_assert_ptr_nonnull(strstr(y, "hazen_williams_c: 130,"));
     const char *r = strstr(y, "roughness: ");
     ck_assert_ptr_nonnull(r);
     double e = atof(r + 11);
     ck_assert_double_eq_tol(e, 0.2409, 0.0005);
+    ck_assert(!has_note(&rep, 6, true, "HEADLOSS H-W: 1 pipes"));
+    free(y);
+    dh_epanet_report_free(&rep);
+    /* --hw-as-darcy: the former conversion, with its note, Swamee-Jain and no C */
+    dh_epanet_options opt;
+    dh_epanet_options_init(&opt);
+    opt.hw_as_darcy = true;
+    y = import(inp, &opt, &diag, &rep, &st);
+    ck_assert_int_eq(st, DH_OK);
+    ck_assert_ptr_nonnull(strstr(y, "friction: swamee_jain"));
+    ck_assert_ptr_null(strstr(y, "hazen_williams_c"));
+    r = strstr(y, "roughness: ");
+    ck_assert_ptr_nonnull(r);
+    ck_assert_double_eq_tol(atof(r + 11), 0.2409, 0.0005);
     ck_assert(has_note(&rep, 6, true, "HEADLOSS H-W: 1 pipes"));
     free(y);
     dh_epanet_report_free(&rep);
     /* --darcy-only refuses it */
-    dh_epanet_options opt;
     dh_epanet_options_init(&opt);
     opt.refuse_non_darcy = true;
     y = import(inp, &opt, &diag, &rep, &st);
     ck_assert_int_eq(st, DH_ERR_PARSE);
     ck_assert_ptr_null(y);
+    dh_epanet_report_free(&rep);
+    dh_diag_free(&diag);
+}
+END_TEST
+
+/* Chezy-Manning stays converted (dhsim has no C-M law): a note, Swamee-Jain, no C; and an H-W
+ * C outside dhsim's 1..200 is written clipped, with a note. */
+START_TEST(chezy_manning_converted_and_c_clipped)
+{
+    static const char *cm = "[RESERVOIRS]\n R 10\n[JUNCTIONS]\n J 0 1\n[PIPES]\n P R J 100 300 0.011\n"
+                            "[OPTIONS]\n UNITS LPS\n HEADLOSS C-M\n";
+    dh_diag diag;
+    dh_diag_init(&diag, 20);
+    dh_epanet_report rep;
+    dh_status st;
+    char *y = import(cm, NULL, &diag, &rep, &st);
+    ck_assert_int_eq(st, DH_OK);
+    ck_assert_ptr_nonnull(strstr(y, "friction: swamee_jain"));
+    ck_assert_ptr_null(strstr(y, "hazen_williams_c"));
+    ck_assert(has_note(&rep, 6, true, "HEADLOSS C-M: 1 pipes' Manning n"));
+    free(y);
+    dh_epanet_report_free(&rep);
+    static const char *hw = "[RESERVOIRS]\n R 10\n[JUNCTIONS]\n J 0 1\n[PIPES]\n P R J 100 300 250\n"
+                            "[OPTIONS]\n UNITS LPS\n";
+    y = import(hw, NULL, &diag, &rep, &st);
+    ck_assert_int_eq(st, DH_OK);
+    ck_assert_ptr_nonnull(strstr(y, "hazen_williams_c: 200,"));
+    ck_assert(has_note(&rep, 6, true, "pipe P: Hazen-Williams C 250 outside"));
+    free(y);
     dh_epanet_report_free(&rep);
     dh_diag_free(&diag);
 }
@@ -309,6 +355,7 @@ int main(void)
     tcase_add_test(tc, us_units);
     tcase_add_test(tc, si_units_and_unsupported);
     tcase_add_test(tc, hazen_williams);
+    tcase_add_test(tc, chezy_manning_converted_and_c_clipped);
     tcase_add_test(tc, errors_with_positions);
     tcase_add_test(tc, no_fixed_head_and_missing_file);
     suite_add_tcase(s, tc);

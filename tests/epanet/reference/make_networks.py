@@ -1,6 +1,7 @@
 #!/usr/bin/python3
-"""make_networks.py: writes the Darcy-Weisbach versions of EPANET's example networks and the
-5x5 grid of our own into networks/ (run by regen.sh; the outputs are committed).
+"""make_networks.py: writes the Darcy-Weisbach versions of EPANET's example networks, the
+one-point-pump-curve version of Net3 and the 5x5 grid of our own into networks/ (run by
+regen.sh; the outputs are committed).
 
 NetN-DW.inp is NetN.inp with exactly these changes (README.md lists them too):
   1. [OPTIONS] Headloss H-W -> D-W.
@@ -14,6 +15,11 @@ NetN-DW.inp is NetN.inp with exactly these changes (README.md lists them too):
      its middle (design) point: EPANET's single-point curve (A = 4/3 H, B = H / (3 Q^2)), which
      dhsim fits identically (docs/model.md, Pumps).
 Everything else (ids, lengths, diameters, demands, tanks, controls, patterns) is unchanged.
+
+Net3-1pt.inp is Net3.inp (Hazen-Williams, as EPANET ships it) with change 4 only: its pump
+335's three-point curve (EPANET's fit exponent 1.09) -> its middle point. With it dhsim's
+`friction: hazen_williams` is compared like for like (dhsim fits H = a - b Q^2 to pump curves;
+Net1's pump has a single-point curve already, Net2 has no pump).
 """
 import math
 import os
@@ -40,7 +46,8 @@ def equivalent_roughness_mft(c, d_in):
     return max(e, 0.0) / FT * 1000.0  # millifeet
 
 
-def dw_version(name):
+def dw_version(name, darcy=True):
+    """darcy: changes 1-4 -> NAME-DW.inp; otherwise change 4 only -> NAME-1pt.inp."""
     src = os.path.join(NET, name + ".inp")
     lines = open(src).read().split("\n")
     out, sec, curves = [], "", {}
@@ -56,9 +63,13 @@ def dw_version(name):
             c = math.log((pts[0][1] - pts[2][1]) / (pts[0][1] - pts[1][1])) / math.log(pts[2][0] / pts[1][0])
             if abs(c - 2.0) > 0.01:
                 replace[cid] = (pts[1], c)
-    out.append("; Darcy-Weisbach version of %s.inp written by make_networks.py (see README.md):" % name)
-    out.append("; H-W C -> D-W roughness of equal head loss at 1 m/s; viscosity of water at 20 degC;")
-    out.append("; three-point pump curves with exponent != 2 -> their middle point. Nothing else changed.")
+    if darcy:
+        out.append("; Darcy-Weisbach version of %s.inp written by make_networks.py (see README.md):" % name)
+        out.append("; H-W C -> D-W roughness of equal head loss at 1 m/s; viscosity of water at 20 degC;")
+        out.append("; three-point pump curves with exponent != 2 -> their middle point. Nothing else changed.")
+    else:
+        out.append("; %s.inp (Hazen-Williams, unchanged) written by make_networks.py (see README.md) with" % name)
+        out.append("; its three-point pump curves of exponent != 2 -> their middle point. Nothing else changed.")
     sec = ""
     done_curves = set()
     for ln in lines:
@@ -68,13 +79,13 @@ def dw_version(name):
             out.append(ln)
             continue
         s = ln.split(";")[0].split()
-        if sec == "[PIPES]" and len(s) >= 6:
+        if darcy and sec == "[PIPES]" and len(s) >= 6:
             e = equivalent_roughness_mft(float(s[5]), float(s[4]))
             s[5] = "%.6g" % e
             out.append(" " + " ".join(s) + " ;")
-        elif sec == "[OPTIONS]" and s and s[0].upper() == "HEADLOSS":
+        elif darcy and sec == "[OPTIONS]" and s and s[0].upper() == "HEADLOSS":
             out.append(" Headloss D-W")
-        elif sec == "[OPTIONS]" and s and s[0].upper() == "VISCOSITY":
+        elif darcy and sec == "[OPTIONS]" and s and s[0].upper() == "VISCOSITY":
             out.append(" Viscosity %.9f" % (NU_20C / NU_EPANET))
         elif sec == "[CURVES]" and len(s) == 3 and s[0] in replace:
             if s[0] not in done_curves:
@@ -84,7 +95,7 @@ def dw_version(name):
                 done_curves.add(s[0])
         else:
             out.append(ln)
-    open(os.path.join(NET, name + "-DW.inp"), "w").write("\n".join(out))
+    open(os.path.join(NET, name + ("-DW.inp" if darcy else "-1pt.inp")), "w").write("\n".join(out))
 
 
 def grid():
@@ -146,5 +157,6 @@ def grid():
 if __name__ == "__main__":
     for n in ("Net1", "Net2", "Net3"):
         dw_version(n)
+    dw_version("Net3", darcy=False)
     grid()
     sys.exit(0)
