@@ -727,6 +727,7 @@ dh_status dh_out_close(dh_out **po, dh_error *err)
     dh_out *o = *po;
     dh_h5_quiet();
     dh_status st = flush_all(o, err);
+    if (!st) st = dh_h5_plant_flush(o->plant, err);
     if (!st && write_summary(o))
         st = dh_error_set(err, DH_ERR_IO, NULL, NULL, "%s: cannot write /results/summary",
                           o->tmp_path);

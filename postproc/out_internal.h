@@ -51,9 +51,12 @@ typedef struct dh_h5_plant dh_h5_plant;
  * chunks of chunk_rows time steps; n_consumers for the N-1 per-consumer dataset. */
 dh_status dh_h5_plant_create(hid_t file, const struct dh_out_plant *p, size_t n_consumers,
                              size_t chunk_rows, dh_h5_plant **out, dh_error *err);
-/* Writes time step `row` (extends every dataset to row + 1 rows). */
+/* Buffers time step `row` (rows come in order; a full buffer of chunk_rows is written at once,
+ * the rest by dh_h5_plant_flush, which dh_out_close calls before closing). */
 dh_status dh_h5_plant_write(dh_h5_plant *w, size_t row, const struct dh_out_plant *p,
                             dh_error *err);
+dh_status dh_h5_plant_flush(dh_h5_plant *w, dh_error *err);
+/* Closes the datasets and frees; rows still buffered are dropped (call flush first). */
 void dh_h5_plant_close(dh_h5_plant **w);
 /* Reads time step `step` into p; n1_unmet (nc values, may be NULL) receives the N-1
  * per-consumer unmet demand and p->n1_consumer_unmet points at it when any is finite.

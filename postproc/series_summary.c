@@ -210,8 +210,8 @@ void dh_series_summary_print(const dh_series_summary *s, FILE *out)
 {
     char d0[32], d1[32], dp[32];
     dh_series_summary_date(s, 0, d0, sizeof d0);
-    dh_series_summary_date(s, s->n_steps ? s->n_steps : 1, d1, sizeof d1);
-    fprintf(out, "series: %zu steps of %g h, %s .. %s; %zu converged, %zu failed\n", s->n_steps,
+    dh_series_summary_date(s, s->n_steps ? s->n_steps - 1 : 0, d1, sizeof d1); /* last step */
+    fprintf(out, "series: %zu steps of %g h, %s .. %s (first and last); %zu converged, %zu failed\n", s->n_steps,
             s->step / 3600.0, d0, d1, s->n_done - s->n_failed, s->n_failed);
     if (s->n_done == s->n_failed) {
         fprintf(out, "  no converged step: no figures\n");

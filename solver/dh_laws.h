@@ -5,7 +5,8 @@
  * global state; thread-safe. Per-pipe constants are precomputed once (dh_pipe_hyd_init,
  * dh_pipe_heat_init) and the laws are then called every Newton iteration.
  *
- * Implemented in solver/pipe_friction.c (friction factor, pressure loss) and
+ * Implemented in solver/pipe_friction.c (friction factor, pressure loss), solver/pipe_hazen.c
+ * (Hazen-Williams, water only) and
  * solver/pipe_heat_loss.c (thermal resistances, heat loss, temperature along a segment).
  * The formulation, with equations and sources, is written down in docs/model-pipes.md.
  *
@@ -61,6 +62,10 @@ typedef struct dh_pipe_hyd {
     double re_coef;       /* 1/m, Re = re_coef |m| / mu, re_coef = 4/(pi D) */
     double kin_coef;      /* 1/m4, 1/(2 A^2): dp = (fL/D + K) kin_coef m|m| / rho */
     double lam_coef;      /* 1/m3, 32 L/(A D^2): laminar dp = lam_coef mu m / rho */
+    /* Hazen-Williams (set by dh_pipe_hyd_set_hazen_williams; 0 when the pipe has no C) */
+    double hw_c;          /* -, Hazen-Williams C */
+    double hw_r;          /* s^1.852/m^4.556, head-loss resistance R: h = R Q^1.852 (m, m3/s) */
+    double hw_q_lin;      /* m3/s, below |Q| = hw_q_lin the odd cubic of dh_pipe_hazen_loss */
 } dh_pipe_hyd;
 
 /* Fills *g for a pipe (or a segment: pass the segment's length and its share of local_loss).
@@ -80,10 +85,45 @@ dh_status dh_pipe_hyd_from_network(const dh_network *net, size_t pipe, dh_pipe_h
  * dp is odd in m, C1 in m everywhere (including 0 and the 2000/4000 regime limits) and
  * increasing in m. Outputs (each may be NULL except dp): dp (Pa), ddp_dm (Pa s/kg),
  * ddp_drho (Pa m3/kg), ddp_dmu (Pa/(Pa s)). rho > 0, mu > 0. No elevation, no acceleration:
- * the solver adds those. */
+ * the solver adds those.
+ * model DH_FRICTION_HAZEN_WILLIAMS: dh_pipe_hazen_loss when the pipe has a C (g->hw_r > 0);
+ * a pipe without one keeps Darcy-Weisbach with Colebrook-White. */
 void dh_pipe_pressure_loss(double m, double rho, double mu, const dh_pipe_hyd *g,
                            dh_friction_model model, double *dp, double *ddp_dm, double *ddp_drho,
                            double *ddp_dmu);
+
+/* ---- Hazen-Williams (water only; solver/pipe_hazen.c) ------------------------------------- */
+
+/* EPANET 2.2's Hazen-Williams resistance constant in SI: src/hydcoeffs.c resistcoeff writes
+ * R = 4.727 L / (C^1.852 d^4.871) in ft and cfs; with 1 ft = 0.3048 m that is
+ * 4.727 x 0.3048^(4.871 - 3 x 1.852) = 10.66683 in m and m3/s (the EPANET 2.2 manual,
+ * Table 3.1, rounds it to 10.667). */
+#define DH_HW_K_SI 10.666829488930054
+#define DH_HW_EXPONENT 1.852      /* flow exponent of Q (EPANET's Hexp for H-W) */
+#define DH_HW_D_EXPONENT 4.871    /* diameter exponent */
+/* EPANET's RQTOL = 1e-7 ft/cfs (src/input1.c, the default of hyd->RQtol): the head-loss gradient
+ * below which pipecoeff switches to a linear law; 1e-7 x 0.3048 / 0.3048^3 in s/m2. */
+#define DH_HW_RQTOL 1.076391041670972e-06
+
+/* Sets the Hazen-Williams constants of *g (after dh_pipe_hyd_init, which clears them; for a
+ * segment, g->length is the segment's): hw_c = c, hw_r = DH_HW_K_SI g->length / (c^1.852
+ * D^4.871), hw_q_lin = (DH_HW_RQTOL / (1.852 hw_r))^(1/0.852). Returns DH_ERR_INPUT (message
+ * without component) when c is not finite or outside 1..200 (EPANET's own range check is
+ * C > 0; tables such as the EPANET manual's Table 3.2 give 100-150 for water pipes), leaving
+ * the constants cleared. c == 0 clears them (the pipe then has no C) and returns DH_OK. */
+dh_status dh_pipe_hyd_set_hazen_williams(dh_pipe_hyd *g, double c, dh_error *err);
+
+/* Frictional + local pressure loss (Pa) of a water pipe by Hazen-Williams, signed mass flow m
+ * (kg/s), density rho (kg/m3); viscosity plays no part. With Q = m / rho (m3/s):
+ *   h(Q) = R |Q|^1.852 sgn(Q),  R = 10.66683 L / (C^1.852 D^4.871)       (m, EPANET 2.2)
+ *   dp   = rho g0 h(Q) + K m |m| / (2 rho A^2)                            g0 = 9.80665 m/s2
+ * Near zero flow, where the gradient n R |Q|^(n-1) falls below EPANET's RQTOL (|Q| < hw_q_lin,
+ * n = 1.852), h is the odd cubic a Q + b Q^3 that matches value and slope of R Q^n at hw_q_lin
+ * (a = (3-n)/2 R q^(n-1), b = (n-1)/2 R q^(n-3)): dp is C1 and strictly increasing, with slope
+ * a > 0 at m = 0 (EPANET uses the line h = (RQTOL/n) Q there, continuous but with a kink).
+ * Outputs as dh_pipe_pressure_loss (ddp_dmu = 0). Needs g->hw_r > 0. */
+void dh_pipe_hazen_loss(double m, double rho, const dh_pipe_hyd *g, double *dp, double *ddp_dm,
+                        double *ddp_drho, double *ddp_dmu);
 
 /* ---- heat loss: building blocks (m K/W per unit length) ----------------------------------- */
 
@@ -196,5 +236,35 @@ double dh_pipe_heat_loss(const dh_pipe_heat *h, double t, double t_pair, double 
 double dh_segment_outlet_temperature(double m, double cp, double u, double length, double t_in,
                                      double t_amb, double *dt_dm, double *dt_dtin,
                                      double *dt_dtamb);
+
+/* ---- condensate drainage of steam mains (solver/pipe_friction.c) ------------------------- */
+
+/* Density of the column in the gravity term rho_c g dz of a steam pipe segment whose mean state
+ * (p, h) has density rho and quality x (docs/model-pipes.md, "Condensate drainage"): steam
+ * mains are laid with a fall and drained through traps, so the condensate runs along the pipe
+ * floor to the drain at the segment's end and stands in no column: only the vapour weighs on
+ * the pressure. rho_c = rho for superheated steam (x >= 1), rho''(p) (saturated vapour) for wet
+ * or fully condensed states (x < 1); continuous at the saturated-vapour line. Derivatives with
+ * respect to the mean p and h in *dc_dp, *dc_dh (kg/(m3 Pa), kg^2/(m3 J)); drho_dp, drho_dh
+ * those of rho. Added with the drainage model (issue 7). */
+/* K, the lowest temperature the drained condensate of a steam main reaches (the triple point,
+ * 0.01 degC): the slow-flow limit of a steam segment's arrival enthalpy is liquid at
+ * max(T_ambient, DH_CONDENSATE_T_MIN) (docs/model-pipes.md, "Condensate drainage"). */
+#define DH_CONDENSATE_T_MIN 273.16
+
+/* Enthalpy of liquid water at temperature T (K, 273.16 .. 373.15) and pressure p (Pa, up to
+ * 5 MPa) for the slow-flow limit of a steam segment's arrival (the drained condensate at the
+ * ambient): h(p0, T) + (p - p0) (dh/dp)_T(p0, T) with p0 = 1 MPa, the IF97 region-1 values at p0
+ * memoised per T (thread-local, last 4 temperatures: the air of an hour is the same for every
+ * above-ground pipe), so a call costs no Gibbs evaluation. Error of the linearisation:
+ * (1/2) |d2h/dp2| (p - p0)^2, d2h/dp2 = d[v (1 - T alpha)]/dp ~ -1e-12 m3/(kg Pa) near 0 degC:
+ * < 4 J/kg (1 mK of water; 3.1 J/kg at 0.01 degC and 3 MPa) for 0.1 .. 3 MPa and 0.01 .. 60
+ * degC (tests/series/test_drainage.c). *cp = (dh/dT)_p at p0 (within 0.5 % of the value at p),
+ * *hp = (dh/dp)_T at p0 (the derivatives of this linear model in p). Returns DH_OK, or
+ * DH_RECOVERABLE outside the IF97 range. (solver/pipe_heat_loss.c) */
+dh_status dh_condensate_h_ambient(double p, double T, double *h, double *cp, double *hp);
+
+double dh_steam_column_density(double p, double rho, double x, double drho_dp, double drho_dh,
+                               double *dc_dp, double *dc_dh);
 
 #endif /* DH_LAWS_H */

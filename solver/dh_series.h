@@ -11,11 +11,15 @@
  *      design values, air / 10 K) on the last one's, clipped to [0, 1.5] (w = 1 is plain linear
  *      extrapolation in time for a steadily changing load; w = 0 when the loads jump in
  *      another direction, e.g. a shift change after a mild hour); DH_SERIES_PREDICT_LINEAR
- *      forces w = 1;
+ *      forces w = 1; the extrapolation applies to the pressures and flows, the node
+ *      enthalpies start at their last good values (series.c: extrapolated, they overshoot
+ *      near branches that slow down or stop);
  *   3. the steady solve (dh_steady_solve: the Jacobian pattern and KLU's symbolic analysis are
- *      those of the first step) from the prediction with a budget of 8 Newton iterations and
+ *      those of the first step) from the prediction with a budget of 4 Newton iterations and
  *      no continuation; a step that does not converge so is solved cold (the solver's
- *      built-in guess and full staged strategy, as a single steady run);
+ *      built-in guess and full staged strategy, as a single steady run); a step whose demands
+ *      jump (some consumer's demand moves by more than 10 % of its design value: a shift
+ *      change) is solved cold at once;
  *   4. with a plant: dispatch of the header draw (dh_plant_dispatch); only when the plant is
  *      short does the step run the full flow-limited coupling (dh_plant_couple, cold solves),
  *      so ordinary hours cost one network solve;
@@ -82,8 +86,9 @@ typedef struct dh_series_stats {
     long iterations;        /* Newton iterations, all steps */
     int max_iterations;     /* of one step */
     size_t max_iterations_step;
-    size_t cold_starts;     /* steps whose warm start did not converge within 8 iterations
-                               and were solved cold (the solver's full strategy) */
+    size_t cold_starts;     /* steps whose warm start did not converge within 4 iterations
+                               and were solved cold (the solver's full strategy), and steps
+                               solved cold at once (a jump of the demands) */
     size_t plant_limited;   /* steps where the plant was short (full flow-limited coupling) */
     double seconds;         /* wall time of the loop (solves + callbacks) */
     double solve_seconds;   /* wall time in the solves */

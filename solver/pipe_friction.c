@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "dh_laws.h"
+#include "dh_props.h"
 
 #define DH_PI 3.14159265358979323846
 
@@ -135,6 +136,7 @@ dh_status dh_pipe_hyd_init(dh_pipe_hyd *g, double length, double diameter, doubl
     g->re_coef = 4.0 / (DH_PI * diameter);
     g->kin_coef = 1.0 / (2.0 * g->area * g->area);
     g->lam_coef = 32.0 * length / (g->area * diameter * diameter);
+    g->hw_c = g->hw_r = g->hw_q_lin = 0.0; /* no Hazen-Williams C (dh_pipe_hyd_set_hazen_williams) */
     return DH_OK;
 }
 
@@ -147,6 +149,8 @@ dh_status dh_pipe_hyd_from_network(const dh_network *net, size_t pipe, dh_pipe_h
                             pipe, p->n);
     dh_status st = dh_pipe_hyd_init(g, p->length[pipe], p->diameter[pipe], p->roughness[pipe],
                                     p->local_loss[pipe], err);
+    if (st == DH_OK && p->hazen_williams_c)
+        st = dh_pipe_hyd_set_hazen_williams(g, p->hazen_williams_c[pipe], err);
     if (st != DH_OK && err) {
         /* name the pipe and its case-file position */
         const size_t link = p->link[pipe];
@@ -165,6 +169,10 @@ void dh_pipe_pressure_loss(double m, double rho, double mu, const dh_pipe_hyd *g
                            dh_friction_model model, double *dp, double *ddp_dm, double *ddp_drho,
                            double *ddp_dmu)
 {
+    if (model == DH_FRICTION_HAZEN_WILLIAMS && g->hw_r > 0.0) { /* water: pipe_hazen.c */
+        dh_pipe_hazen_loss(m, rho, g, dp, ddp_dm, ddp_drho, ddp_dmu);
+        return;
+    }
     const double am = fabs(m);
     const double inv_mu = 1.0 / mu, inv_rho = 1.0 / rho;
     const double re = g->re_coef * am * inv_mu;
@@ -197,4 +205,26 @@ void dh_pipe_pressure_loss(double m, double rho, double mu, const dh_pipe_hyd *g
         *ddp_drho = -p * inv_rho; /* dp ~ 1/rho at fixed m, mu (f depends on mu, not rho) */
     if (ddp_dmu)
         *ddp_dmu = dpdmu;
+}
+
+/* ---- condensate drainage (dh_laws.h) -------------------------------------------------------- */
+
+double dh_steam_column_density(double p, double rho, double x, double drho_dp, double drho_dh,
+                               double *dc_dp, double *dc_dh)
+{
+    if (!(x < 1.0) || !(p < 22.064e6)) {
+        *dc_dp = drho_dp;
+        *dc_dh = drho_dh;
+        return rho;
+    }
+    double d = 0.0;
+    double r = dh_if97_rho_vap_sat(p, &d);
+    if (!isfinite(r) || !isfinite(d)) { /* below the triple-point pressure: keep the mixture's */
+        *dc_dp = drho_dp;
+        *dc_dh = drho_dh;
+        return rho;
+    }
+    *dc_dp = d;
+    *dc_dh = 0.0;
+    return r;
 }

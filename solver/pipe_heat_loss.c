@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "dh_laws.h"
+#include "dh_props.h"
 
 #define DH_PI 3.14159265358979323846
 #define DH_SIGMA 5.670374419e-8 /* W/(m2 K4), Stefan-Boltzmann (CODATA 2018, exact from h, k, c) */
@@ -369,4 +370,33 @@ double dh_segment_outlet_temperature(double m, double cp, double u, double lengt
     if (dt_dtamb)
         *dt_dtamb = d_amb;
     return t;
+}
+
+/* ---- drained condensate at the ambient (dh_laws.h) ----------------------------------------- */
+
+#define AMB_P0 1.0e6 /* Pa, linearisation pressure */
+#define AMB_MEMO_N 4
+typedef struct amb_memo {
+    double T, h0, cp0, hp0;
+} amb_memo;
+static _Thread_local amb_memo amb_cache[AMB_MEMO_N];
+static _Thread_local int amb_n, amb_next;
+
+dh_status dh_condensate_h_ambient(double p, double T, double *h, double *cp, double *hp)
+{
+    const amb_memo *m = NULL;
+    for (int i = 0; i < amb_n; i++)
+        if (amb_cache[i].T == T) m = &amb_cache[i];
+    if (!m) {
+        amb_memo e = {T, 0, 0, 0};
+        if (dh_props_h_pT(AMB_P0, T, &e.h0, &e.cp0, &e.hp0) != DH_OK) return DH_RECOVERABLE;
+        amb_cache[amb_next] = e;
+        m = &amb_cache[amb_next];
+        amb_next = (amb_next + 1) % AMB_MEMO_N;
+        if (amb_n < AMB_MEMO_N) amb_n++;
+    }
+    *h = m->h0 + (p - AMB_P0) * m->hp0;
+    if (cp) *cp = m->cp0;
+    if (hp) *hp = m->hp0;
+    return DH_OK;
 }

@@ -131,15 +131,52 @@ typedef struct hp_ref {
     double h0, p1_vwo, pv_vwo;
 } hp_ref;
 
+/* Memo of the last results of the two pure functions below that every dispatch repeats with the
+ * same arguments (the HP reference of each turbine; the region of each turbine at the header's
+ * extraction pressure, the same every hour of a series at the set pressure): thread-local, so
+ * the module stays thread-safe; a hit returns the stored result bit for bit (keys compared
+ * exactly), so results do not depend on it. Errors are not stored. */
+#define MEMO_N 4
+typedef struct ref_memo {
+    double p0, T0, valve_loss;
+    hp_ref r;
+} ref_memo;
+static _Thread_local ref_memo ref_cache[MEMO_N];
+static _Thread_local int ref_n, ref_next;
+
+static dh_status hp_reference_raw(const dh_turbine_params *t, hp_ref *r, dh_error *err);
+
 static dh_status hp_reference(const dh_turbine_params *t, hp_ref *r, dh_error *err)
+{
+    for (int i = 0; i < ref_n; i++) {
+        const ref_memo *m = &ref_cache[i];
+        if (m->p0 == t->throttle_pressure && m->T0 == t->throttle_temperature &&
+            m->valve_loss == t->valve_loss) {
+            *r = m->r;
+            return DH_OK;
+        }
+    }
+    dh_status st = hp_reference_raw(t, r, err);
+    if (st != DH_OK) return st;
+    ref_memo *m = &ref_cache[ref_next];
+    m->p0 = t->throttle_pressure;
+    m->T0 = t->throttle_temperature;
+    m->valve_loss = t->valve_loss;
+    m->r = *r;
+    ref_next = (ref_next + 1) % MEMO_N;
+    if (ref_n < MEMO_N) ref_n++;
+    return DH_OK;
+}
+
+static dh_status hp_reference_raw(const dh_turbine_params *t, hp_ref *r, dh_error *err)
 {
     dh_props s0, s1;
     dh_status st;
-    if ((st = dh_props_pT(t->throttle_pressure, t->throttle_temperature, &s0, err)) != DH_OK)
+    if ((st = dh_props_pT_thermo(t->throttle_pressure, t->throttle_temperature, &s0, err)) != DH_OK)
         return st;
     r->h0 = s0.h;
     r->p1_vwo = t->throttle_pressure * (1 - t->valve_loss);
-    if ((st = dh_props_ph(r->p1_vwo, r->h0, &s1, err)) != DH_OK) return st;
+    if ((st = dh_props_ph_thermo(r->p1_vwo, r->h0, &s1, err)) != DH_OK) return st;
     r->pv_vwo = r->p1_vwo * s1.v;
     return DH_OK;
 }
@@ -172,26 +209,73 @@ static double max_lp_at(const dh_turbine_params *t, double p_e)
     return extraction_uncontrolled(t, p_e) ? fmax(m, t->min_lp_flow) : m;
 }
 
-/* HP stage-group inlet pressure p1 passing m0 at extraction pressure p_e: fixed-point iteration
- * on the closed form with pv(p1, h0) / pv_vwo, which changes by < 1 % per MPa: converges in a few
- * steps to round-off. */
+/* p v(p, h0) / pv_vwo at the inlet pressure p(ratio) that passes m0 (Stodola), in *g; the
+ * pressure in *p. v to round-off by dh_props_ph_exact (the fast path polished by Newton on the
+ * forward equation, no transport properties). */
+static dh_status hp_ratio(const dh_turbine_params *t, const hp_ref *r, double m0, double p_e,
+                          double ratio, double *p, double *g, dh_error *err)
+{
+    *p = dh_stodola_inlet_pressure(m0, t->max_throttle_flow, r->p1_vwo,
+                                   t->design_extraction_pressure, p_e, ratio);
+    dh_ph_state s;
+    double v;
+    if (dh_props_ph_exact(*p, r->h0, 0, &s) == DH_OK) {
+        v = 1.0 / s.rho;
+    } else {
+        dh_props full;
+        dh_status st = dh_props_ph_thermo(*p, r->h0, &full, err);
+        if (st != DH_OK) return st;
+        v = full.v;
+    }
+    *g = *p * v / r->pv_vwo;
+    return DH_OK;
+}
+
+/* HP stage-group inlet pressure p1 passing m0 at extraction pressure p_e: the closed form of
+ * Stodola's law with the ratio pv(p1, h0) / pv_vwo, which changes by < 1 % per MPa, solved for
+ * that ratio to round-off. */
 static dh_status hp_inlet_pressure(const dh_turbine_params *t, const hp_ref *r, double m0,
                                    double p_e, double *p1, dh_error *err)
 {
-    double ratio = 1.0, p = 0;
+    /* ratio = G(ratio) by the secant method on G(ratio) - ratio from the fixed-point pair
+     * (1, G(1)) (the plain fixed-point iteration took 5.5 evaluations on the park year's
+     * dispatches); ends, as before, when |G(ratio) - ratio| <= 1e-14 ratio, with p at that
+     * ratio */
+    double r0 = 1.0, g0, p = 0;
+    dh_status st = hp_ratio(t, r, m0, p_e, r0, &p, &g0, err);
+    if (st != DH_OK) return st;
+    if (fabs(g0 - r0) <= 1e-14 * r0) {
+        *p1 = p;
+        return DH_OK;
+    }
+    double r1 = g0, g1;
     for (int k = 0; k < 60; k++) {
-        p = dh_stodola_inlet_pressure(m0, t->max_throttle_flow, r->p1_vwo,
-                                      t->design_extraction_pressure, p_e, ratio);
-        dh_props s;
-        dh_status st = dh_props_ph(p, r->h0, &s, err);
-        if (st != DH_OK) return st;
-        double next = p * s.v / r->pv_vwo;
-        if (fabs(next - ratio) <= 1e-14 * ratio) break;
-        ratio = next;
+        if ((st = hp_ratio(t, r, m0, p_e, r1, &p, &g1, err)) != DH_OK) return st;
+        if (fabs(g1 - r1) <= 1e-14 * r1) break;
+        double d = (g1 - r1) - (g0 - r0);
+        double r2 = d != 0.0 ? r1 - (g1 - r1) * (r1 - r0) / d : g1;
+        if (!(r2 > 0.0) || !isfinite(r2)) r2 = g1; /* fall back to the fixed-point step */
+        r0 = r1, g0 = g1, r1 = r2;
     }
     *p1 = p;
     return DH_OK;
 }
+
+static bool same_turbine(const dh_turbine_params *a, const dh_turbine_params *b);
+
+/* Memo of eval_efficiency (pure in the turbine's parameters and (p_e, m0, m_e); see ref_memo):
+ * a dispatch evaluates the same turbine at the same point repeatedly (its searches revisit
+ * bounds; measured on the park year: 42 % of the calls repeat (p_e, m0), the HP expansion, and
+ * 34 % all three). Keys compared exactly, so a hit returns the same numbers as the evaluation.
+ * The HP part (inlet pressure, extraction enthalpy) depends on (p_e, m0) only. */
+#define EFF_MEMO_N 16
+typedef struct eff_memo {
+    dh_turbine_params t;
+    double p_e, m0, m_e;
+    double p_hp_inlet, h_extraction, p_lp_inlet, h_exhaust;
+} eff_memo;
+static _Thread_local eff_memo eff_cache[EFF_MEMO_N];
+static _Thread_local int eff_n, eff_next;
 
 /* The efficiency model at (p_e, m0, m_e); fills the state's pressures and enthalpies. */
 static dh_status eval_efficiency(const dh_turbine_params *t, const hp_ref *r, double p_e,
@@ -200,10 +284,29 @@ static dh_status eval_efficiency(const dh_turbine_params *t, const hp_ref *r, do
     dh_status st;
     dh_props s1, es, s2, xs;
     double m_c = m0 - m_e;
-    if ((st = hp_inlet_pressure(t, r, m0, p_e, &o->p_hp_inlet, err)) != DH_OK) return st;
-    if ((st = dh_props_ph(o->p_hp_inlet, r->h0, &s1, err)) != DH_OK) return st;
-    if ((st = dh_props_ps(p_e, s1.s, &es, err)) != DH_OK) return st;
-    o->h_extraction = r->h0 - t->eta_hp * (r->h0 - es.h);
+    const eff_memo *hp = NULL;
+    for (int i = 0; i < eff_n; i++) {
+        const eff_memo *m = &eff_cache[i];
+        if (m->p_e == p_e && m->m0 == m0 && same_turbine(&m->t, t)) {
+            hp = m;
+            if (m->m_e == m_e) {
+                o->p_hp_inlet = m->p_hp_inlet;
+                o->h_extraction = m->h_extraction;
+                o->p_lp_inlet = m->p_lp_inlet;
+                o->h_exhaust = m->h_exhaust;
+                return DH_OK;
+            }
+        }
+    }
+    if (hp) {
+        o->p_hp_inlet = hp->p_hp_inlet;
+        o->h_extraction = hp->h_extraction;
+    } else {
+        if ((st = hp_inlet_pressure(t, r, m0, p_e, &o->p_hp_inlet, err)) != DH_OK) return st;
+        if ((st = dh_props_ph_thermo(o->p_hp_inlet, r->h0, &s1, err)) != DH_OK) return st;
+        if ((st = dh_props_ps_thermo(p_e, s1.s, &es, err)) != DH_OK) return st;
+        o->h_extraction = r->h0 - t->eta_hp * (r->h0 - es.h);
+    }
     double p2_ref = t->design_extraction_pressure * (1 - t->lp_valve_loss);
     o->p_lp_inlet = dh_stodola_inlet_pressure(m_c, t->max_lp_flow, p2_ref, t->condenser_pressure,
                                               t->condenser_pressure, 1.0);
@@ -211,17 +314,38 @@ static dh_status eval_efficiency(const dh_turbine_params *t, const hp_ref *r, do
      * cooling flow with uncontrolled extraction at a very low header pressure) */
     o->p_lp_inlet = fmin(o->p_lp_inlet, p_e * (1 - t->lp_valve_loss));
     if (m_c > 0) {
-        if ((st = dh_props_ph(o->p_lp_inlet, o->h_extraction, &s2, err)) != DH_OK) return st;
-        if ((st = dh_props_ps(t->condenser_pressure, s2.s, &xs, err)) != DH_OK) return st;
+        if ((st = dh_props_ph_thermo(o->p_lp_inlet, o->h_extraction, &s2, err)) != DH_OK) return st;
+        if ((st = dh_props_ps_thermo(t->condenser_pressure, s2.s, &xs, err)) != DH_OK) return st;
         o->h_exhaust = o->h_extraction - t->eta_lp * (o->h_extraction - xs.h);
     } else {
         o->h_exhaust = o->h_extraction; /* no LP flow: no expansion */
     }
+    eff_memo *m = &eff_cache[eff_next];
+    m->t = *t;
+    m->p_e = p_e, m->m0 = m0, m->m_e = m_e;
+    m->p_hp_inlet = o->p_hp_inlet, m->h_extraction = o->h_extraction;
+    m->p_lp_inlet = o->p_lp_inlet, m->h_exhaust = o->h_exhaust;
+    eff_next = (eff_next + 1) % EFF_MEMO_N;
+    if (eff_n < EFF_MEMO_N) eff_n++;
     return DH_OK;
 }
 
+/* dh_turbine_eval; with full false only the flows, pressures, enthalpies and powers (the
+ * extraction temperature, exhaust quality and condenser heat are left 0): power_at, in the
+ * dispatch's searches, needs the electric power only. */
+static dh_status turbine_eval(const dh_turbine_params *t, double p_extraction, double throttle_flow,
+                              double extraction_flow, bool full, dh_turbine_state *out,
+                              dh_error *err);
+
 dh_status dh_turbine_eval(const dh_turbine_params *t, double p_extraction, double throttle_flow,
                           double extraction_flow, dh_turbine_state *out, dh_error *err)
+{
+    return turbine_eval(t, p_extraction, throttle_flow, extraction_flow, true, out, err);
+}
+
+static dh_status turbine_eval(const dh_turbine_params *t, double p_extraction, double throttle_flow,
+                              double extraction_flow, bool full, dh_turbine_state *out,
+                              dh_error *err)
 {
     memset(out, 0, sizeof *out);
     char comp[DH_ERROR_COMP_MAX];
@@ -256,16 +380,17 @@ dh_status dh_turbine_eval(const dh_turbine_params *t, double p_extraction, doubl
     out->h_throttle = r.h0;
     out->p_extraction = p_extraction;
     out->p_exhaust = t->condenser_pressure;
-    dh_props e, x, sat;
-    if ((st = dh_props_ph(p_extraction, out->h_extraction, &e, err)) != DH_OK) return st;
-    if ((st = dh_props_ph(t->condenser_pressure, out->h_exhaust, &x, err)) != DH_OK) return st;
-    if ((st = dh_props_px(t->condenser_pressure, 0.0, &sat, err)) != DH_OK) return st;
-    out->T_extraction = e.T;
-    out->x_exhaust = x.x;
     out->hp_power = m0 * (r.h0 - out->h_extraction);
     out->lp_power = m_c * (out->h_extraction - out->h_exhaust);
     out->shaft_power = out->hp_power + out->lp_power;
     out->electric_power = out->shaft_power * t->eta_mech * t->eta_gen;
+    if (!full) return DH_OK;
+    dh_props e, x, sat;
+    if ((st = dh_props_ph_thermo(p_extraction, out->h_extraction, &e, err)) != DH_OK) return st;
+    if ((st = dh_props_ph_thermo(t->condenser_pressure, out->h_exhaust, &x, err)) != DH_OK) return st;
+    if ((st = dh_props_px(t->condenser_pressure, 0.0, &sat, err)) != DH_OK) return st;
+    out->T_extraction = e.T;
+    out->x_exhaust = x.x;
     out->condenser_heat = m_c * (out->h_exhaust - sat.h);
     return DH_OK;
 }
@@ -274,7 +399,7 @@ static dh_status power_at(const dh_turbine_params *t, double p_e, double m_e, do
                           double *P, dh_error *err)
 {
     dh_turbine_state s;
-    dh_status st = dh_turbine_eval(t, p_e, m_e + m_c, m_e, &s, err);
+    dh_status st = turbine_eval(t, p_e, m_e + m_c, m_e, false, &s, err);
     *P = s.electric_power;
     return st;
 }
@@ -292,7 +417,48 @@ static bool extraction_possible(const dh_turbine_params *t, double p_e)
     return p_e <= t->extraction_pressure_max * (1 + 1e-12);
 }
 
+static bool same_turbine(const dh_turbine_params *a, const dh_turbine_params *b);
+static dh_status lp_range_raw(const dh_turbine_params *t, double p_extraction,
+                              double extraction_flow, double *lo, double *hi, dh_error *err);
+
+/* Memo of dh_turbine_lp_range (pure; see ref_memo): the dispatch's passes repeat the same
+ * (turbine, p_e, m_e) until the main-steam mix settles. Infeasible results are stored too
+ * (their status is the result); other errors are not. */
+#define LP_MEMO_N 8
+typedef struct lp_memo {
+    dh_turbine_params t;
+    double p_e, m_e, lo, hi;
+    dh_status st;
+} lp_memo;
+static _Thread_local lp_memo lp_cache[LP_MEMO_N];
+static _Thread_local int lp_n, lp_next;
+
 dh_status dh_turbine_lp_range(const dh_turbine_params *t, double p_extraction,
+                              double extraction_flow, double *lo, double *hi, dh_error *err)
+{
+    for (int i = 0; i < lp_n; i++) {
+        const lp_memo *m = &lp_cache[i];
+        if (m->p_e == p_extraction && m->m_e == extraction_flow && same_turbine(&m->t, t)) {
+            *lo = m->lo;
+            *hi = m->hi;
+            return m->st;
+        }
+    }
+    dh_status st = lp_range_raw(t, p_extraction, extraction_flow, lo, hi, err);
+    if (st != DH_OK && st != DH_ERR_INFEASIBLE) return st;
+    lp_memo *m = &lp_cache[lp_next];
+    m->t = *t;
+    m->p_e = p_extraction;
+    m->m_e = extraction_flow;
+    m->lo = *lo;
+    m->hi = *hi;
+    m->st = st;
+    lp_next = (lp_next + 1) % LP_MEMO_N;
+    if (lp_n < LP_MEMO_N) lp_n++;
+    return st;
+}
+
+static dh_status lp_range_raw(const dh_turbine_params *t, double p_extraction,
                               double extraction_flow, double *lo, double *hi, dh_error *err)
 {
     double m_e = extraction_flow;
@@ -388,7 +554,57 @@ static void region_add(dh_turbine_region *g, double e, double P)
     g->n++;
 }
 
+static dh_status region_eval_raw(const dh_turbine_params *t, double p_extraction,
+                                 dh_turbine_region *out, dh_error *err);
+
+typedef struct region_memo {
+    dh_turbine_params t;
+    double p_e;
+    dh_turbine_region r;
+} region_memo;
+static _Thread_local region_memo region_cache[MEMO_N];
+static _Thread_local int region_n, region_next;
+
+/* Every parameter that the region depends on (the id and the service flag excluded). */
+static bool same_turbine(const dh_turbine_params *a, const dh_turbine_params *b)
+{
+    return a->model == b->model && a->throttle_pressure == b->throttle_pressure &&
+           a->throttle_temperature == b->throttle_temperature &&
+           a->min_throttle_flow == b->min_throttle_flow &&
+           a->max_throttle_flow == b->max_throttle_flow && a->valve_loss == b->valve_loss &&
+           a->design_extraction_pressure == b->design_extraction_pressure &&
+           a->extraction_pressure_min == b->extraction_pressure_min &&
+           a->extraction_pressure_max == b->extraction_pressure_max &&
+           a->extraction_line_dp == b->extraction_line_dp &&
+           a->max_extraction == b->max_extraction && a->min_lp_flow == b->min_lp_flow &&
+           a->max_lp_flow == b->max_lp_flow && a->lp_valve_loss == b->lp_valve_loss &&
+           a->condenser_pressure == b->condenser_pressure && a->eta_hp == b->eta_hp &&
+           a->eta_lp == b->eta_lp && a->eta_mech == b->eta_mech && a->eta_gen == b->eta_gen &&
+           a->max_power == b->max_power && a->willans_no_load == b->willans_no_load;
+}
+
 dh_status dh_turbine_region_eval(const dh_turbine_params *t, double p_extraction,
+                                 dh_turbine_region *out, dh_error *err)
+{
+    for (int i = 0; i < region_n; i++) {
+        const region_memo *m = &region_cache[i];
+        if (m->p_e == p_extraction && same_turbine(&m->t, t)) {
+            *out = m->r;
+            return DH_OK;
+        }
+    }
+    dh_status st = region_eval_raw(t, p_extraction, out, err);
+    if (st != DH_OK) return st;
+    region_memo *m = &region_cache[region_next];
+    m->t = *t;
+    m->p_e = p_extraction;
+    m->r = *out;
+    region_next = (region_next + 1) % MEMO_N;
+    if (region_n < MEMO_N) region_n++;
+    return DH_OK;
+}
+
+static dh_status region_eval_raw(const dh_turbine_params *t, double p_extraction,
                                  dh_turbine_region *out, dh_error *err)
 {
     memset(out, 0, sizeof *out);

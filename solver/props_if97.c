@@ -772,7 +772,8 @@ static dh_status range_error(dh_error *err, const char *fmt, ...)
     return st;
 }
 
-static void point_to_props(const if97_point *pt, int region, double x, dh_props *out)
+static void point_to_props(const if97_point *pt, int region, double x, int transport,
+                           dh_props *out)
 {
     out->region = region;
     out->p = pt->p;
@@ -786,6 +787,10 @@ static void point_to_props(const if97_point *pt, int region, double x, dh_props 
     out->cv = pt->cv;
     out->w = pt->w;
     out->x = x;
+    if (!transport) { /* the *_thermo entry points: no transport properties */
+        out->mu = out->lambda = NAN;
+        return;
+    }
     out->mu = dh_viscosity(pt->rho, pt->T);
     double drho_dp = -pt->dv_dp * pt->rho * pt->rho; /* (d rho/d p)_T */
     out->lambda = if97_conductivity_full(pt->rho, pt->T, pt->cp, pt->cv, drho_dp, out->mu);
@@ -822,7 +827,7 @@ static int sat_points(double p, if97_point *liq, if97_point *vap, double *Ts)
 
 /* Mixture of liquid and vapour at quality x into *out (region 4). */
 static void mixture_props(const if97_point *L, const if97_point *V, double p, double T, double x,
-                          dh_props *out)
+                          int transport, dh_props *out)
 {
     out->region = 4;
     out->p = p;
@@ -834,6 +839,10 @@ static void mixture_props(const if97_point *L, const if97_point *V, double p, do
     out->s = L->s + x * (V->s - L->s);
     out->u = out->h - p * out->v;
     out->cp = out->cv = out->w = NAN;
+    if (!transport) {
+        out->mu = out->lambda = NAN;
+        return;
+    }
     const if97_point *d = x > 0.5 ? V : L; /* phase with the larger mass fraction */
     out->mu = dh_viscosity(d->rho, d->T);
     out->lambda = if97_conductivity_full(d->rho, d->T, d->cp, d->cv,
@@ -885,7 +894,7 @@ static int point_pT(double p, double T, if97_point *pt)
     return region;
 }
 
-dh_status dh_props_pT(double p, double T, dh_props *out, dh_error *err)
+static dh_status pT_props(double p, double T, int transport, dh_props *out, dh_error *err)
 {
     dh_status st = check_pT(p, T, err);
     if (st != DH_OK) {
@@ -897,8 +906,18 @@ dh_status dh_props_pT(double p, double T, dh_props *out, dh_error *err)
     if (region < 0)
         return dh_error_set(err, DH_ERR_NOCONV, NULL, NULL,
                             "state p = %.6g Pa, T = %.6g K: no region-3 density found", p, T);
-    point_to_props(&pt, region, single_phase_x(p, T), out);
+    point_to_props(&pt, region, single_phase_x(p, T), transport, out);
     return DH_OK;
+}
+
+dh_status dh_props_pT(double p, double T, dh_props *out, dh_error *err)
+{
+    return pT_props(p, T, 1, out, err);
+}
+
+dh_status dh_props_pT_thermo(double p, double T, dh_props *out, dh_error *err)
+{
+    return pT_props(p, T, 0, out, err);
 }
 
 dh_status dh_props_h_pT(double p, double T, double *h, double *dh_dT, double *dh_dp)
@@ -1135,7 +1154,8 @@ vapour_side:
     r->region = 5;
 }
 
-static dh_status py_props(double p, double y, int which, dh_props *out, dh_error *err)
+static dh_status py_props(double p, double y, int which, int transport, dh_props *out,
+                          dh_error *err)
 {
     py_state r;
     locate_py(p, y, which, -1, &r);
@@ -1146,25 +1166,35 @@ static dh_status py_props(double p, double y, int which, dh_props *out, dh_error
         return range_error(err, "state p = %.6g Pa, s = %.6g J/(kg K) is outside IAPWS-IF97 (%s)", p, y, r.why);
     }
     if (r.region == 4) {
-        mixture_props(&r.liq, &r.vap, p, r.Ts, r.x, out);
+        mixture_props(&r.liq, &r.vap, p, r.Ts, r.x, transport, out);
         /* exact input value (the mixture rule reproduces it to round-off) */
         if (which == 'h') out->h = y;
         else out->s = y;
         return DH_OK;
     }
     r.pt.p = p;
-    point_to_props(&r.pt, r.region, single_phase_x(p, r.pt.T), out);
+    point_to_props(&r.pt, r.region, single_phase_x(p, r.pt.T), transport, out);
     return DH_OK;
 }
 
 dh_status dh_props_ph(double p, double h, dh_props *out, dh_error *err)
 {
-    return py_props(p, h, 'h', out, err);
+    return py_props(p, h, 'h', 1, out, err);
+}
+
+dh_status dh_props_ph_thermo(double p, double h, dh_props *out, dh_error *err)
+{
+    return py_props(p, h, 'h', 0, out, err);
+}
+
+dh_status dh_props_ps_thermo(double p, double s, dh_props *out, dh_error *err)
+{
+    return py_props(p, s, 's', 0, out, err);
 }
 
 dh_status dh_props_ps(double p, double s, dh_props *out, dh_error *err)
 {
-    return py_props(p, s, 's', out, err);
+    return py_props(p, s, 's', 1, out, err);
 }
 
 dh_status dh_props_px(double p, double x, dh_props *out, dh_error *err)
@@ -1182,7 +1212,7 @@ dh_status dh_props_px(double p, double x, dh_props *out, dh_error *err)
     if (sat_points(p, &L, &V, &Ts) != 0)
         return dh_error_set(err, DH_ERR_NOCONV, NULL, NULL,
                             "state p = %.6g Pa, x = %.6g: no region-3 saturated density found", p, x);
-    mixture_props(&L, &V, p, Ts, x, out);
+    mixture_props(&L, &V, p, Ts, x, 1, out);
     return DH_OK;
 }
 
@@ -1263,4 +1293,48 @@ dh_status dh_props_ph_fast(double p, double h, int want_transport, dh_ph_state *
 dh_status dh_props_ph_exact(double p, double h, int want_transport, dh_ph_state *out)
 {
     return ph_state(p, h, want_transport, -1, out);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Saturated vapour density (the column density of a drained wet steam segment)                  */
+/* ------------------------------------------------------------------------------------------ */
+
+/* rho''(p) = 1 / v''(p): region 2 at (p, Tsat(p)) below psat(623.15 K), along the saturation
+ * line d rho''/dp = -rho''^2 [(dv/dp)_T + (dv/dT)_p dTsat/dp] (IF97 Eqs. 15-16, 31; dTsat/dp
+ * from Eq. 29 as dh_if97_dtsat_dp); above, region 3 (if97_r3_sat) with the derivative by central
+ * differences of 1e-6 p. NaN outside 611.213 Pa <= p <= 22.064 MPa. */
+double dh_if97_rho_vap_sat(double p, double *drho_dp)
+{
+    if (!(p >= IF97_PSMIN && p <= IF97_PC)) {
+        if (drho_dp) *drho_dp = NAN;
+        return NAN;
+    }
+    double Ts = tsat_raw(p);
+    if (p <= IF97_PS623) {
+        if97_point V;
+        r2_point(p, Ts, 0, 1, &V);
+        if (drho_dp) {
+            double dps_dT;
+            psat_deriv(Ts, &dps_dT);
+            *drho_dp = -V.rho * V.rho * (V.dv_dp + V.dv_dT / dps_dT);
+        }
+        return V.rho;
+    }
+    if97_point L, V;
+    double T;
+    if (sat_points_l(p, Ts, 0, &L, &V, &T) != 0) {
+        if (drho_dp) *drho_dp = NAN;
+        return NAN;
+    }
+    if (drho_dp) {
+        double dp = 1e-6 * p, r[2];
+        for (int i = 0; i < 2; i++) {
+            double pp = fmin(p + (2 * i - 1) * dp, IF97_PC);
+            if (sat_points_l(pp, tsat_raw(pp), 0, &L, &V, &T) != 0) return NAN;
+            r[i] = V.rho;
+        }
+        *drho_dp = (r[1] - r[0]) / (fmin(p + dp, IF97_PC) - (p - dp));
+        sat_points_l(p, Ts, 0, &L, &V, &T);
+    }
+    return V.rho;
 }

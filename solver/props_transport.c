@@ -55,6 +55,39 @@ double dh_viscosity(double rho, double T)
     return mu0 * mu1 * 1.0e-6; /* mu* = 1 uPa s */
 }
 
+/* The same with its partial derivatives (d mu / d rho)_T, Pa s m3/kg, and (d mu / d T)_rho,
+ * Pa s/K, differentiated analytically (ln mu = ln mu0(Tb) + rhob S(1/Tb - 1, rhob - 1)):
+ *   d ln mu0 / d Tb = 1/(2 Tb) + S0'(1/Tb) / (S0 Tb^2),   S0(t) = sum H_i t^i,
+ *   d ln mu1 / d rhob = S + rhob dS/db,   d ln mu1 / d Tb = -rhob (dS/da) / Tb^2.
+ * mu is bit-for-bit dh_viscosity's (same operations); tests/props check the derivatives
+ * against central differences. */
+double dh_viscosity_deriv(double rho, double T, double *dmu_drho, double *dmu_dT)
+{
+    double Tb = T / TR_T, rb = rho / TR_RHO;
+    double it = 1.0 / Tb;
+    double s0 = MU_H0[0] + it * (MU_H0[1] + it * (MU_H0[2] + it * MU_H0[3]));
+    double s0t = MU_H0[1] + it * (2.0 * MU_H0[2] + it * 3.0 * MU_H0[3]); /* dS0/dt */
+    double mu0 = 100.0 * sqrt(Tb) / s0;
+    double a = it - 1.0, b = rb - 1.0, sum = 0.0, sa = 0.0, sb = 0.0;
+    for (int i = 5; i >= 0; i--) {
+        double row = 0.0, rowb = 0.0;
+        for (int j = 6; j >= 0; j--) {
+            rowb = rowb * b + row;
+            row = row * b + MU_H1[i][j];
+        }
+        sa = sa * a + sum;
+        sum = sum * a + row;
+        sb = sb * a + rowb;
+    }
+    double mu1 = exp(rb * sum);
+    double mu = mu0 * mu1 * 1.0e-6;
+    double dl_dTb = 0.5 / Tb + s0t / (s0 * Tb * Tb) - rb * sa / (Tb * Tb);
+    double dl_drb = sum + rb * sb;
+    if (dmu_drho) *dmu_drho = mu * dl_drb / TR_RHO;
+    if (dmu_dT) *dmu_dT = mu * dl_dTb / TR_T;
+    return mu;
+}
+
 /* R15-11 Table 1: L_k of lambda0 = sqrt(Tb) / sum L_k / Tb^k */
 static const double LA_L0[5] = {2.443221e-3, 1.323095e-2, 6.770357e-3, -3.454586e-3, 4.096266e-4};
 

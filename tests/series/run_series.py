@@ -21,7 +21,7 @@ with tempfile.TemporaryDirectory() as tmp:
         m = [l for l in lines if l.startswith(prefix)]
         assert m, "no line starting with %r" % prefix
         return m[0]
-    assert "48 steps of 1 h, 01-10 00:00 .. 01-12 00:00; 48 converged, 0 failed" in line("series:")
+    assert "48 steps of 1 h, 01-10 00:00 .. 01-11 23:00 (first and last); 48 converged, 0 failed" in line("series:")
     assert line("peak hour: 01-1")
     assert line("  plant at the peak:")
     assert line("load duration (header flow, t/h):")
