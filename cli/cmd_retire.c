@@ -2,9 +2,11 @@
  * [--set KEY=VALUE]...`: the small-boiler retirement study (solver/dh_retire.h, docs/retire.md).
  *
  * Reads and validates the case, runs dh_retire_run, prints the step table and the verdict
- * (postproc/dh_retire_out.h). With -o: OUT.h5 (+ .xmf) holds the network, one results row per
- * step of the main sequence (while the steps share the case's network layout: no new site
- * connected) with the plant, and /retire (the steps table); the plot defaults to
+ * (postproc/dh_retire_out.h), the hours checked with a series check, the reinforcements and
+ * their combinations. With -o: OUT.h5 (+ .xmf) holds the network, one results row per step of
+ * the main sequence (with a series check the state at the row's hour; only while the steps
+ * share the case's network layout: no new site connected) with the plant, and /retire (steps,
+ * hours, reinforcements, combinations); the plot defaults to
  * OUT-retire.png. Exit: 0 the study ran (whatever it found); 1 a solve or write failed;
  * 2 bad input or usage.
  */
@@ -31,7 +33,8 @@ static void usage(FILE *out)
     fprintf(out, "usage: dhsim retire CASE.yaml [-o OUT.h5] [--csv FILE] [--plot FILE.png]\n"
                  "                    [--set KEY=VALUE]... [--all]\n"
                  "  retires the case's small boilers one by one onto the network and checks\n"
-                 "  each step at the design hour with the plant (docs/retire.md)\n"
+                 "  each step with the plant at the design hour, or at the worst hours of the\n"
+                 "  case's series (retire.checks.hour: series_worst_hours; docs/retire.md)\n"
                  "  -o OUT.h5         results: steps as time rows and /retire (+ OUT-retire.png)\n"
                  "  --csv FILE        the step table as CSV ('-': stdout)\n"
                  "  --plot FILE.png   margin against retired capacity (gnuplot)\n"

@@ -49,21 +49,56 @@ void dh_retire_print(const dh_case *c, const dh_retire_result *r, FILE *out)
         fprintf(out, ", temperature >= minimum + %.1f K", r->min_temperature_margin);
     if (r->max_steam_velocity > 0)
         fprintf(out, ", steam velocity <= %.0f m/s", r->max_steam_velocity);
-    fprintf(out, ", plant capacity and region, N-1 %s\n\n",
+    fprintf(out, ", plant capacity and region, N-1 %s\n",
             r->check_n1 ? "binding" : "reported only (checks.n1: false)");
-    fprintf(out, "%4s %-10s %6s %6s %6s %7s %7s %8s %-12s %6s %-10s %-5s %7s %7s %8s %9s  %s\n",
-            "step", "retired", "moved", "cumul", "cumcap", "plant", "power", "margin",
+    if (!r->check_series) {
+        fprintf(out, "  at the design hour (the case's demands and ambient)\n\n");
+    } else {
+        fprintf(out, "  at %zu hours of the series, picked from today's run of %zu steps (%zu "
+                     "failed; %.1f s; docs/retire.md \"Hours of a series\"): L = among the %zu of "
+                     "highest plant load, M = of lowest worst margin, S = a site's load peak\n",
+                r->n_hours, r->screen_steps, r->screen_failed, r->screen_seconds, rs->check_hours);
+        fprintf(out, "    %-11s %-3s %7s %7s %8s %-12s %s\n", "hour", "why", "air", "plant",
+                "margin", "worst at", "site peak of");
+        fprintf(out, "    %-11s %-3s %7s %7s %8s\n", "", "", "degC", "t/h", "MPa");
+        for (size_t h = 0; h < r->n_hours; h++) {
+            const dh_retire_hour *H = &r->hour[h];
+            char why[4] = "---";
+            if (H->why & DH_RETIRE_HOUR_LOAD) why[0] = 'L';
+            if (H->why & DH_RETIRE_HOUR_MARGIN) why[1] = 'M';
+            if (H->why & DH_RETIRE_HOUR_SITE) why[2] = 'S';
+            fprintf(out, "    %-11s %-3s %7.1f %7.1f %8.3f %-12.12s %s\n", H->label, why,
+                    H->air_temperature - 273.15, H->plant_demand * TPH, H->worst_margin / 1e6,
+                    H->worst_consumer_id,
+                    H->site_boiler != DH_NONE ? rs->boiler[H->site_boiler].id : "");
+        }
+        fprintf(out, "  each step's row: its most severe hour (a failing one first, then the "
+                     "lowest margin); 'h fail': hours failing\n\n");
+    }
+    if (r->check_series)
+        fprintf(out, "%4s %-10s %-11s %6s ", "step", "retired", "hour", "h fail");
+    else
+        fprintf(out, "%4s %-10s ", "step", "retired");
+    fprintf(out, "%6s %6s %6s %7s %7s %8s %-12s %6s %-10s %-5s %7s %7s %8s %9s  %s\n",
+            "moved", "cumul", "cumcap", "plant", "power", "margin",
             "worst at", "v max", "in pipe", "N-1", "N-1 mrg", "fuel", "CO2", "cost", "result");
-    fprintf(out, "%4s %-10s %6s %6s %6s %7s %7s %8s %-12s %6s %-10s %-5s %7s %7s %8s %9s\n", "",
-            "", "t/h", "t/h", "t/h", "t/h", "MW", "MPa", "", "m/s", "", "", "t/h", "t/h",
+    if (r->check_series) fprintf(out, "%4s %-10s %-11s %6s ", "", "", "", "");
+    else fprintf(out, "%4s %-10s ", "", "");
+    fprintf(out, "%6s %6s %6s %7s %7s %8s %-12s %6s %-10s %-5s %7s %7s %8s %9s\n",
+            "t/h", "t/h", "t/h", "t/h", "MW", "MPa", "", "m/s", "", "", "t/h", "t/h",
             "t CO2/h", "/h");
     for (size_t k = 0; k < r->n_steps; k++) {
         const dh_retire_step *s = &r->step[k];
         char fails[160];
+        if (r->check_series)
+            fprintf(out, "%4zu %-10.10s %-11s %6zu ", s->step, boiler_id(c, s),
+                    s->hour != DH_NONE ? r->hour[s->hour].label : "-", s->hours_failed);
+        else
+            fprintf(out, "%4zu %-10.10s ", s->step, boiler_id(c, s));
         fprintf(out,
-                "%4zu %-10.10s %6.1f %6.1f %6.1f %7.1f %7.1f %8.3f %-12.12s %6.1f %-10.10s %-5s "
+                "%6.1f %6.1f %6.1f %7.1f %7.1f %8.3f %-12.12s %6.1f %-10.10s %-5s "
                 "%7.1f %+7.2f %+8.2f %+9.0f  %s\n",
-                s->step, boiler_id(c, s), s->load_moved * TPH, s->cumulative_load * TPH,
+                s->load_moved * TPH, s->cumulative_load * TPH,
                 s->cumulative_capacity * TPH, s->plant_load * TPH, s->plant_power / 1e6,
                 s->worst_margin / 1e6, s->worst_consumer_id, s->max_velocity,
                 s->max_velocity_link_id, !s->n1_checked ? "-" : s->n1_holds ? "holds" : "fails",
@@ -92,9 +127,11 @@ void dh_retire_print(const dh_case *c, const dh_retire_result *r, FILE *out)
         for (size_t j = 0; j < r->n_reinf; j++) {
             const dh_retire_reinf_result *q = &r->reinf[j];
             const dh_reinforcement_spec *sp = &rs->reinf[q->reinf];
-            fprintf(out, "  %-12s %-13s pipe %-10s %5.0f mm: ", sp->id,
+            fprintf(out, "  %-12s %-13s pipe %-10s %5.0f mm", sp->id,
                     sp->type == DH_REINFORCE_UPSIZE ? "upsize" : "parallel pipe", sp->pipe,
                     sp->diameter * 1e3);
+            if (!isnan(sp->cost)) fprintf(out, ", cost %.0f", sp->cost);
+            fprintf(out, ": ");
             if (!q->tried)
                 fprintf(out, "not needed\n");
             else if (q->fail_step == DH_NONE)
@@ -104,6 +141,32 @@ void dh_retire_print(const dh_case *c, const dh_retire_result *r, FILE *out)
                         q->fail_step, q->binding);
         }
     }
+    if (r->n_combo) {
+        fprintf(out, "\nCombined (greedy: keep the one that gets furthest, add the next that gets "
+                     "furthest with it; docs/retire.md):\n");
+        for (size_t k = 0; k < r->n_combo; k++) {
+            const dh_retire_combo *q = &r->combo[k];
+            char ids[512] = "";
+            size_t o = 0;
+            for (size_t j = 0; j < q->n && o < sizeof ids; j++)
+                o += (size_t)snprintf(ids + o, sizeof ids - o, "%s%s", j ? " + " : "",
+                                      rs->reinf[q->reinf[j]].id);
+            fprintf(out, "  %-40s", ids);
+            if (!isnan(q->cost)) fprintf(out, " cost %.0f,", q->cost);
+            if (q->fail_step == DH_NONE)
+                fprintf(out, " unlocks %zu more: every step passes\n", q->unlocked);
+            else
+                fprintf(out, " unlocks %zu more; step %zu fails (margin %.3f MPa): %s\n",
+                        q->unlocked, q->fail_step, q->worst_margin / 1e6, q->binding);
+        }
+    } else if (r->n_reinf >= 2 && c->retire.combine && r->first_fail != DH_NONE) {
+        bool any_all = false;
+        for (size_t j = 0; j < r->n_reinf; j++) any_all |= r->reinf[j].fail_step == DH_NONE;
+        if (!any_all)
+            fprintf(out, "\nCombined: no reinforcement gets further than the plain study (nor "
+                         "raises the margin at the failing step by 1 kPa): none combined\n");
+    }
+    if (r->n_reinf) fprintf(out, "  (%d study runs for the reinforcements)\n", r->reinf_runs);
     fprintf(out, "\n%d network solves, %.2f s\n", r->network_solves, r->seconds);
 }
 
@@ -114,11 +177,11 @@ void dh_retire_csv(const dh_case *c, const dh_retire_result *r, FILE *out)
                  "worst_margin [MPa],worst_consumer,max_velocity [m/s],max_velocity_pipe,"
                  "n1_holds,n1_margin [t/h],fuel_small_saved [t/h],fuel_plant_added [t/h],"
                  "fuel_change [t/h],co2_change [t/h],cost_change [per h],greedy_cost "
-                 "[MPa per t/h],ok,binding\n");
+                 "[MPa per t/h],hour,hours_failed,ok,binding\n");
     for (size_t k = 0; k < r->n_steps; k++) {
         const dh_retire_step *s = &r->step[k];
         fprintf(out, "%zu,%s,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.4f,%.5f,%s,%.3f,%s,%d,%.4f,%.5f,"
-                     "%.5f,%.5f,%.5f,%.2f,%.6g,%d,\"",
+                     "%.5f,%.5f,%.5f,%.2f,%.6g,%s,%zu,%d,\"",
                 s->step, boiler_id(c, s), s->load_moved * TPH, s->cumulative_load * TPH,
                 s->cumulative_capacity * TPH, s->plant_demand * TPH, s->plant_load * TPH,
                 s->plant_capacity * TPH, s->plant_power / 1e6, s->worst_margin / 1e6,
@@ -126,6 +189,7 @@ void dh_retire_csv(const dh_case *c, const dh_retire_result *r, FILE *out)
                 s->n1_checked ? (s->n1_holds ? 1 : 0) : -1, s->n1_margin * TPH,
                 s->fuel_small * TPH, s->fuel_plant * TPH, s->fuel_change * TPH,
                 s->co2_change * 3.6, s->cost_change * 3600, s->greedy_cost / 1e6 / TPH,
+                s->hour != DH_NONE ? r->hour[s->hour].label : "design", s->hours_failed,
                 s->ok ? 1 : 0);
         for (const char *p = s->binding; *p; p++) fputs(*p == '"' ? "\"\"" : (char[2]){*p, 0}, out);
         fprintf(out, "\"\n");
@@ -174,18 +238,23 @@ dh_status dh_retire_h5_write(const char *path, const dh_case *c, const dh_retire
     hid_t f = stat(path, &sb) == 0 ? H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT)
                                    : H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     if (f < 0) return dh_error_set(err, DH_ERR_IO, NULL, NULL, "%s: cannot open for writing", path);
-    size_t n = r->n_steps, nr = r->n_reinf;
-    double *v = malloc((n + nr + 1) * sizeof *v);
-    const char **s = malloc((n + nr + 1) * sizeof *s);
-    int bad = !v || !s;
-    hid_t top = -1, g = -1, gr = -1;
+    size_t n = r->n_steps, nr = r->n_reinf, nh = r->n_hours, nc = r->n_combo;
+    size_t nmax = n + nr + nh + nc + 1;
+    double *v = malloc(nmax * sizeof *v);
+    const char **s = malloc(nmax * sizeof *s);
+    char (*ids)[512] = calloc(nc ? nc : 1, sizeof *ids);
+    int bad = !v || !s || !ids;
+    hid_t top = -1, g = -1, gr = -1, gh = -1, gc = -1;
     if (!bad) {
         if (H5Lexists(f, "/retire", H5P_DEFAULT) > 0) H5Ldelete(f, "/retire", H5P_DEFAULT);
         top = H5Gcreate2(f, "/retire", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
         g = top >= 0 ? H5Gcreate2(top, "steps", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
         gr = top >= 0 ? H5Gcreate2(top, "reinforcements", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)
                       : -1;
-        bad = g < 0 || gr < 0;
+        gh = top >= 0 ? H5Gcreate2(top, "hours", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
+        gc = top >= 0 ? H5Gcreate2(top, "combinations", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)
+                      : -1;
+        bad = g < 0 || gr < 0 || gh < 0 || gc < 0;
     }
     if (!bad) {
         const dh_retire_spec *rs = &c->retire;
@@ -204,6 +273,10 @@ dh_status dh_retire_h5_write(const char *path, const dh_case *c, const dh_retire
                               r->min_temperature_margin) ||
                dh_h5_attr_num(top, "max_steam_velocity", H5T_IEEE_F64LE, r->max_steam_velocity) ||
                dh_h5_attr_num(top, "check_n1", H5T_STD_I64LE, r->check_n1 ? 1 : 0) ||
+               dh_h5_attr_str(top, "check_hour",
+                              r->check_series ? "series_worst_hours" : "design") ||
+               dh_h5_attr_num(top, "screen_steps", H5T_STD_I64LE, (double)r->screen_steps) ||
+               dh_h5_attr_num(top, "screen_failed", H5T_STD_I64LE, (double)r->screen_failed) ||
                dh_h5_attr_str(top, "binding",
                               r->first_fail == DH_NONE ? "" : r->step[r->first_fail].binding);
         for (size_t k = 0; k < n; k++) v[k] = (double)r->step[k].step;
@@ -239,6 +312,45 @@ dh_status dh_retire_h5_write(const char *path, const dh_case *c, const dh_retire
                                       "region, 8 N-1, 16 pressure, 32 temperature, 64 velocity");
         for (size_t k = 0; k < n; k++) s[k] = r->step[k].binding;
         bad |= col_s(g, "binding", s, n, "what fails and by how much");
+        for (size_t k = 0; k < n; k++)
+            s[k] = r->step[k].hour != DH_NONE ? r->hour[r->step[k].hour].label : "design";
+        bad |= col_s(g, "hour", s, n, "hour the row's figures are at (MM-DD HH:00, or design)");
+        COL(hours_failed, 1, "hours_failed", "1", "series check: hours failing at the step");
+        /* the hours checked (series check; empty at the design hour) */
+        for (size_t h = 0; h < nh; h++) v[h] = (double)r->hour[h].hour;
+        bad |= col_d(gh, "hour", v, nh, "h", "hour of the loads' series (from the weather's "
+                                             "first day)");
+        for (size_t h = 0; h < nh; h++) s[h] = r->hour[h].label;
+        bad |= col_s(gh, "label", s, nh, "MM-DD HH:00");
+        for (size_t h = 0; h < nh; h++) v[h] = (double)r->hour[h].why;
+        bad |= col_d(gh, "why", v, nh, "1", "bits: 1 highest plant load, 2 lowest worst "
+                                            "margin, 4 a site's load peak");
+        for (size_t h = 0; h < nh; h++) v[h] = r->hour[h].air_temperature;
+        bad |= col_d(gh, "air_temperature", v, nh, "K", "outdoor air");
+        for (size_t h = 0; h < nh; h++) v[h] = r->hour[h].plant_demand;
+        bad |= col_d(gh, "plant_demand", v, nh, "kg/s", "today's header draw");
+        for (size_t h = 0; h < nh; h++) v[h] = r->hour[h].worst_margin;
+        bad |= col_d(gh, "worst_margin", v, nh, "Pa", "today's worst delivery margin");
+        for (size_t h = 0; h < nh; h++) s[h] = r->hour[h].worst_consumer_id;
+        bad |= col_s(gh, "worst_consumer", s, nh, "consumer of today's worst margin");
+        /* combinations of reinforcements (greedy accumulation) */
+        for (size_t k = 0; k < nc; k++) {
+            size_t len = 0;
+            for (size_t j = 0; j < r->combo[k].n && len < sizeof ids[k]; j++)
+                len += (size_t)snprintf(ids[k] + len, sizeof ids[k] - len, "%s%s", j ? "+" : "",
+                                        rs->reinf[r->combo[k].reinf[j]].id);
+            s[k] = ids[k];
+        }
+        bad |= col_s(gc, "reinforcements", s, nc, "ids applied together, '+'-separated");
+        for (size_t k = 0; k < nc; k++)
+            v[k] = r->combo[k].fail_step == DH_NONE ? -1 : (double)r->combo[k].fail_step;
+        bad |= col_d(gc, "fail_step", v, nc, "1", "first failing step with them (-1 none)");
+        for (size_t k = 0; k < nc; k++) v[k] = (double)r->combo[k].unlocked;
+        bad |= col_d(gc, "unlocked", v, nc, "1", "retirements added over the plain study");
+        for (size_t k = 0; k < nc; k++) v[k] = r->combo[k].cost;
+        bad |= col_d(gc, "cost", v, nc, "1", "sum of their costs (NaN: a cost not given)");
+        for (size_t k = 0; k < nc; k++) s[k] = r->combo[k].binding;
+        bad |= col_s(gc, "binding", s, nc, "what binds then");
         for (size_t j = 0; j < nr; j++) s[j] = rs->reinf[r->reinf[j].reinf].id;
         bad |= col_s(gr, "id", s, nr, "reinforcement id");
         for (size_t j = 0; j < nr; j++) s[j] = rs->reinf[r->reinf[j].reinf].pipe;
@@ -256,13 +368,18 @@ dh_status dh_retire_h5_write(const char *path, const dh_case *c, const dh_retire
         bad |= col_d(gr, "fail_step", v, nr, "1", "first failing step with it (-1 none)");
         for (size_t j = 0; j < nr; j++) s[j] = r->reinf[j].binding;
         bad |= col_s(gr, "binding", s, nr, "what binds then");
+        for (size_t j = 0; j < nr; j++) v[j] = r->reinf[j].cost;
+        bad |= col_d(gr, "cost", v, nr, "1", "cost in the engineer's currency (NaN: not given)");
     }
+    if (gc >= 0) H5Gclose(gc);
+    if (gh >= 0) H5Gclose(gh);
     if (gr >= 0) H5Gclose(gr);
     if (g >= 0) H5Gclose(g);
     if (top >= 0) H5Gclose(top);
     herr_t hc = H5Fclose(f);
     free(v);
     free((void *)s);
+    free(ids);
     if (bad || hc < 0)
         return dh_error_set(err, DH_ERR_IO, NULL, NULL, "%s: writing /retire failed", path);
     return DH_OK;

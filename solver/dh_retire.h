@@ -6,12 +6,15 @@
  * connected yet gets a new node, a connection pipe and a steam consumer). Step 0 is today; step
  * k retires the k-th boiler of the order (given, or greedy: docs/retire.md) on top of the
  * earlier ones. After each step the winter peak is solved with the plant coupled
- * (dh_plant_couple) and checked: every consumer's delivery pressure and temperature against its
- * minimum plus a margin, dry steam where required, steam velocity per pipe, the plant's capacity
- * and operating region, and N-1. The study stops at the first failing step and names what binds;
+ * (dh_plant_couple) — or, with `checks.hour: series_worst_hours`, each hour picked from one
+ * series run of today's network (solver/dh_series.h; docs/retire.md "Hours of a series") — and
+ * checked: every consumer's delivery pressure and temperature against its minimum plus a margin,
+ * dry steam where required, steam velocity per pipe, the plant's capacity and operating region,
+ * and N-1. The study stops at the first failing step and names what binds (and at which hour);
  * each candidate reinforcement is then tried from that step on, counting the retirements it
- * unlocks. Fuel, CO2 and cost changes against today come from the plant's dispatch and the
- * retired boilers' fuel (docs/retire.md, "Fuel and emissions").
+ * unlocks, and when none alone lets every step pass they are accumulated greedily (combinations).
+ * Fuel, CO2 and cost changes against today come from the plant's dispatch and the retired
+ * boilers' fuel (docs/retire.md, "Fuel and emissions").
  *
  * No I/O: results in dh_retire_result; each solved step is offered to a callback (the CLI
  * writes it). Network copies are built between solves (never inside Newton iterations).
@@ -45,6 +48,28 @@ enum {
 };
 #define DH_RETIRE_FAIL_COUNT 7
 
+/* ---- hours of a series (`checks.hour: series_worst_hours`, docs/retire.md) ---------------- */
+#define DH_RETIRE_HOURS_MAX 128
+
+/* Why an hour was picked (bits of dh_retire_hour.why). */
+enum {
+    DH_RETIRE_HOUR_LOAD = 1u << 0,   /* among the N hours of highest plant load today */
+    DH_RETIRE_HOUR_MARGIN = 1u << 1, /* among the N hours of lowest worst delivery margin today */
+    DH_RETIRE_HOUR_SITE = 1u << 2,   /* a site's load peak: the hour its moved load is largest
+                                        (ties: the lowest margin there) */
+};
+
+typedef struct dh_retire_hour {
+    size_t hour;            /* hour of the loads' series (from the weather's first day) */
+    char label[16];         /* "MM-DD HH:00" */
+    unsigned why;           /* DH_RETIRE_HOUR_* */
+    size_t site_boiler;     /* SITE: the first boiler (row) whose site peaks here; DH_NONE */
+    double air_temperature; /* K */
+    double plant_demand;    /* kg/s, today's header draw at the set pressure at this hour */
+    double worst_margin;    /* Pa, today at this hour */
+    char worst_consumer_id[DH_RETIRE_ID_MAX];
+} dh_retire_hour;
+
 typedef struct dh_retire_step {
     size_t step;                /* 0 = today */
     size_t boiler;              /* row in case->retire.boiler retired here; DH_NONE at step 0 */
@@ -72,8 +97,13 @@ typedef struct dh_retire_step {
     double cost_change;         /* currency per s (negative: saved) */
     double greedy_cost;         /* Pa per kg/s, auto order: added drop at the worst consumer per
                                    load moved when chosen (NaN otherwise) */
+    size_t hour;                /* series check: the hour these figures are at (row of
+                                   dh_retire_result.hour): of the failing hours the one of lowest
+                                   worst margin, or with none failing the hour of lowest worst
+                                   margin; DH_NONE at the design hour */
+    size_t hours_failed;        /* series check: hours that fail at this step */
     bool converged;
-    bool ok;                    /* every check passed */
+    bool ok;                    /* every check passed (at every hour checked) */
     unsigned failed;            /* DH_RETIRE_FAIL_* */
     char binding[DH_RETIRE_TEXT_MAX]; /* what fails and by how much ("" when ok) */
 } dh_retire_step;
@@ -83,8 +113,22 @@ typedef struct dh_retire_reinf_result {
     bool tried;
     size_t fail_step;  /* first failing step with it (DH_NONE: every step passes) */
     size_t unlocked;   /* retirements it adds over the plain study */
+    double worst_margin; /* Pa, worst delivery margin at fail_step (NaN: every step passes) */
+    double cost;       /* `cost:` (NaN: not given) */
     char binding[DH_RETIRE_TEXT_MAX]; /* what binds then ("" when nothing) */
 } dh_retire_reinf_result;
+
+/* A combination of reinforcements (greedy accumulation, docs/retire.md "Reinforcements"):
+ * combo[k] holds the k + 1 reinforcements kept after round k + 1. */
+typedef struct dh_retire_combo {
+    size_t n;                           /* reinforcements in it */
+    size_t reinf[DH_RETIRE_REINF_MAX];  /* rows in case->retire.reinf, in the order added */
+    size_t fail_step;                   /* first failing step with all of them (DH_NONE: none) */
+    size_t unlocked;                    /* retirements added over the plain study */
+    double worst_margin;                /* Pa at fail_step (NaN: every step passes) */
+    double cost;                        /* sum of their costs (NaN: a cost not given) */
+    char binding[DH_RETIRE_TEXT_MAX];
+} dh_retire_combo;
 
 typedef struct dh_retire_result {
     size_t n_order;
@@ -98,6 +142,17 @@ typedef struct dh_retire_result {
     dh_retire_reinf_result reinf[DH_RETIRE_REINF_MAX];
     double min_margin, min_temperature_margin, max_steam_velocity; /* checks applied */
     bool check_n1;
+    /* series check (checks.hour: series_worst_hours) */
+    bool check_series;
+    size_t n_hours;                       /* hours picked */
+    dh_retire_hour hour[DH_RETIRE_HOURS_MAX];
+    size_t screen_steps, screen_failed;   /* steps of today's series run, of which failed */
+    double screen_seconds;                /* wall time of that run */
+    /* combinations of reinforcements (when none alone lets every step pass) */
+    size_t n_combo;
+    dh_retire_combo combo[DH_RETIRE_REINF_MAX];
+    int reinf_runs;                       /* study runs for the reinforcements (singles +
+                                             combinations) */
     size_t conn_dn[DH_RETIRE_BOILERS_MAX]; /* unconnected sites: DN chosen (0: given/none) */
     int network_solves;
     double seconds;          /* wall time of the study */

@@ -173,6 +173,9 @@ START_TEST(reinforcements_unlock)
     ck_assert_uint_eq(r->reinf[2].fail_step, 4);
     ck_assert_uint_eq(r->reinf[2].unlocked, 0);
     ck_assert_msg(strstr(r->reinf[2].binding, "XC"), "%s", r->reinf[2].binding);
+    /* PAR and UP each let every step pass alone: no combination is tried */
+    ck_assert_uint_eq(r->n_combo, 0);
+    ck_assert_int_eq(r->reinf_runs, 3);
     dh_retire_result_destroy(&r);
     dh_case_destroy(&c);
     dh_diag_free(&d);
@@ -297,6 +300,240 @@ START_TEST(read_errors)
 }
 END_TEST
 
+/* ---- hours of a series: the binding hour is a summer process peak --------------------------
+ * The bottleneck network of the first tests over a year (a 0 degC design day repeated 365
+ * days: the air hardly matters here): YA at
+ * A (upstream) follows a load model at 100 % in winter and 20 % from May to September, XC at C
+ * (behind the DN80 bottleneck) one at 30 % from October to April and 100 % in summer (a process
+ * peaking in summer). The five 1 t/h boilers at C are part of XC's load after retirement and
+ * follow its model. Plant load: winter 2 + 0.3 x (1 + k) t/h, summer 0.4 + (1 + k) t/h: the
+ * hours of highest plant load are winter hours, the bottleneck's flow peaks in summer at the
+ * design figures of the first test: the summer hours fail at step 4 (5 t/h in B, p_C ~0.80 MPa
+ * against 0.85 required) and the winter hours pass (1.5 t/h in B: drop ~9 % of that at 5 t/h,
+ * ~25 kPa). The design hour of the series (highest plant load, winter) is not the one that binds. */
+static const char *year_loads =
+    "study: {type: series, step: 24 h}\n"
+    "weather: {design_day: {mean: 0 degC, range: 1 K, shape: cosine, date: 01-01, days: 365}}\n"
+    "loads:\n"
+    "  models:\n"
+    "    winter: {type: process, periods: [{from: 05-01, to: 09-30, factor: 0.2}]}\n"
+    "    summer: {type: process, periods: [{from: 01-01, to: 04-30, factor: 0.3},\n"
+    "                                      {from: 10-01, to: 12-31, factor: 0.3}]}\n"
+    "  assign: {YA: winter, XC: summer}\n";
+
+static int month_of(const char *label) { return atoi(label); }
+
+START_TEST(series_binding_hour_is_summer)
+{
+    dh_diag d;
+    char extra[4096];
+    snprintf(extra, sizeof extra, "%s%sretire:\n  order: [S1, S2, S3, S4, S5]\n"
+             "  checks: {hour: series_worst_hours, hours: 2, n1: false, min_margin: 0.02 MPa}\n",
+             year_loads, five_at_c);
+    dh_case *c = bottleneck_case(extra, &d);
+    ck_assert_msg(c, "%s", diag_text(&d));
+    ck_assert(c->retire.check_series);
+    ck_assert_uint_eq(c->retire.check_hours, 2);
+    dh_retire_result *r = run(c);
+    ck_assert(r->check_series);
+    ck_assert_uint_eq(r->screen_steps, 365);
+    ck_assert_uint_eq(r->screen_failed, 0);
+    /* hours picked: the 2 of highest plant load are winter, the 2 of lowest margin and XC's
+     * load peak summer; at most 2 + 2 + 1 */
+    size_t n_summer = 0, n_load = 0;
+    ck_assert_msg(r->n_hours >= 3 && r->n_hours <= 5, "%zu", r->n_hours);
+    for (size_t h = 0; h < r->n_hours; h++) {
+        int mo = month_of(r->hour[h].label);
+        bool summer = mo >= 5 && mo <= 9;
+        n_summer += summer;
+        if (r->hour[h].why & DH_RETIRE_HOUR_LOAD) {
+            n_load++;
+            ck_assert_msg(!summer, "%s", r->hour[h].label);
+        }
+        if (r->hour[h].why & (DH_RETIRE_HOUR_MARGIN | DH_RETIRE_HOUR_SITE))
+            ck_assert_msg(summer, "%s", r->hour[h].label);
+    }
+    ck_assert_uint_eq(n_load, 2);
+    ck_assert(n_summer >= 1);
+    /* step 4 binds at a summer hour at XC, exactly the summer hours fail */
+    ck_assert_uint_eq(r->first_fail, 4);
+    const dh_retire_step *f = &r->step[4];
+    ck_assert(f->hour != DH_NONE);
+    int mo = month_of(r->hour[f->hour].label);
+    ck_assert_msg(mo >= 5 && mo <= 9, "%s", r->hour[f->hour].label);
+    ck_assert_msg(!(r->hour[f->hour].why & DH_RETIRE_HOUR_LOAD), "%u", r->hour[f->hour].why);
+    ck_assert_uint_eq(f->hours_failed, n_summer);
+    ck_assert_msg(strstr(f->binding, "delivery pressure at XC"), "%s", f->binding);
+    /* the margin at the summer hour is the design-hour one of the first test (XC at its design
+     * load): p_C ~0.80 MPa, 30 kPa for the hand estimate (banner) */
+    ck_assert_msg(fabs(f->worst_margin - (0.80e6 - 0.83e6)) < 30e3, "%g", f->worst_margin);
+    /* step 3 passes at every hour, its most severe hour is a summer one too */
+    ck_assert(r->step[3].ok && r->step[3].hours_failed == 0);
+    mo = month_of(r->hour[r->step[3].hour].label);
+    ck_assert_msg(mo >= 5 && mo <= 9, "%s", r->hour[r->step[3].hour].label);
+    dh_retire_result_destroy(&r);
+    dh_case_destroy(&c);
+    dh_diag_free(&d);
+
+    /* the same boilers with XC's load in winter (model swapped): then the summer hours carry
+     * 0.3 x 6 t/h at most in B, every step passes at every hour picked (the design hour
+     * would fail step 4): the check follows the loads, not the design figures */
+    snprintf(extra, sizeof extra, "%s%sretire:\n  order: [S1, S2, S3, S4, S5]\n"
+             "  checks: {hour: series_worst_hours, hours: 2, n1: false}\n", year_loads, five_at_c);
+    char *sw = strstr(extra, "XC: summer");
+    memcpy(sw, "XC: winter", 10);
+    c = bottleneck_case(extra, &d);
+    ck_assert_msg(c, "%s", diag_text(&d));
+    r = run(c);
+    /* winter: XC at 100 % -> the same 5 t/h at step 4: it fails in winter now */
+    ck_assert_uint_eq(r->first_fail, 4);
+    mo = month_of(r->hour[r->step[4].hour].label);
+    ck_assert_msg(mo < 5 || mo > 9, "%s", r->hour[r->step[4].hour].label);
+    dh_retire_result_destroy(&r);
+    dh_case_destroy(&c);
+    dh_diag_free(&d);
+
+    /* series_worst_hours without loads: an input error at the retire section */
+    snprintf(extra, sizeof extra, "%sretire:\n  checks: {hour: series_worst_hours}\n", five_at_c);
+    c = bottleneck_case(extra, &d);
+    ck_assert_msg(c, "%s", diag_text(&d));
+    dh_error e;
+    dh_error_clear(&e);
+    ck_assert_int_eq(dh_retire_run(c, NULL, &r, &e), DH_ERR_INPUT);
+    ck_assert_ptr_null(r);
+    ck_assert_msg(strstr(e.message, "needs the case's series loads"), "%s", e.message);
+    dh_case_destroy(&c);
+    dh_diag_free(&d);
+    /* hours: 0 and an unknown hour word are read errors */
+    snprintf(extra, sizeof extra, "%sretire:\n  checks: {hour: worst, hours: 0}\n", five_at_c);
+    c = bottleneck_case(extra, &d);
+    ck_assert_ptr_null(c);
+    ck_assert_msg(strstr(diag_text(&d), "series_worst_hours"), "%s", diag_text(&d));
+    ck_assert_msg(strstr(diag_text(&d), "'hours'"), "%s", diag_text(&d));
+    dh_diag_free(&d);
+}
+END_TEST
+
+/* ---- combined reinforcements: two bottlenecks in series --------------------------------------
+ * H -M (50 m DN300)- A -B1 (50 m DN80)- D -B2 (50 m DN80)- C; XC at C draws 1 t/h, minimum
+ * 1.001 MPa abs, margin 0.02 MPa: the drop H -> C may be 1.081 - 1.021 = 60 kPa. Boilers at C:
+ * S1 1 t/h, S2 2 t/h, S3 1 t/h: 2, 4, 5 t/h in B1 and B2 at steps 1..3.
+ * Hand calculation (Darcy-Weisbach, Swamee-Jain, roughness 0.2 mm, DN80 bore 82.5 mm, steam at
+ * ~1.05 MPa / 285 degC: rho = 1.05e6 / (0.96 x 461.5 x 558) = 4.25 kg/m3, mu = 1.9e-5 Pa s):
+ * at 4 t/h v = 48.9 m/s, Re = 9.0e5, f = 0.0249, dp/L = f/d rho v^2/2 = 1.53 kPa/m.
+ *  - step 1, 2 t/h in 100 m of DN80: 1.53 x 100 / 4 (f 0.0251) = 39 kPa < 60: passes;
+ *  - step 2, 4 t/h in 100 m: ~155 kPa (+ the falling density): fails;
+ *  - with B1 or B2 alone upsized to DN150 (bore 160.3 mm: drop x (82.5/160.3)^5 = 0.036): the
+ *    other 50 m of DN80 still take 77 kPa (~80 with the lower density) > 60: each alone
+ *    unlocks nothing;
+ *  - both upsized: 100 m of DN150 at 5 t/h: 1.53 x (5/4)^2 x 100 x 0.036 = 9 kPa: steps 2
+ *    and 3 pass: the pair unlocks 2.
+ * Each boundary is >= 20 kPa from the numbers, twice the ~10 % of the hand estimate. Upsizing
+ * the DN300 main (not a bottleneck) gains nothing and is never kept. */
+static const char *series_pipes_case =
+    "dhsim: 1\n"
+    "ambient: {air: 0 degC}\n"
+    "defaults:\n"
+    "  pipe: {roughness: 0.2 mm, insulation: [{thickness: 100 mm, conductivity: 0.05 W/(m K)}]}\n"
+    "nodes:\n"
+    "  - {id: H, x: 0 m, y: 0 m, z: 0 m}\n"
+    "  - {id: A, x: 50 m, y: 0 m, z: 0 m}\n"
+    "  - {id: D, x: 100 m, y: 0 m, z: 0 m}\n"
+    "  - {id: C, x: 150 m, y: 0 m, z: 0 m}\n"
+    "pipes:\n"
+    "  - {id: M, from: H, to: A, length: 50 m, diameter: DN300}\n"
+    "  - {id: B1, from: A, to: D, length: 50 m, diameter: DN80}\n"
+    "  - {id: B2, from: D, to: C, length: 50 m, diameter: DN80}\n"
+    "sources:\n"
+    "  - {id: HDR, node: H, type: fixed_pressure, medium: steam, pressure: 1.081 MPa,\n"
+    "     temperature: 290 degC}\n"
+    "consumers:\n"
+    "  - {id: YA, node: A, type: steam, demand: 2 t/h, min_pressure: 0.5 MPa}\n"
+    "  - {id: XC, node: C, type: steam, demand: 1 t/h, min_pressure: 1.001 MPa}\n"
+    "plant:\n"
+    "  header_source: HDR\n"
+    "  boilers: [{id: B, count: 2, rated_flow: 20 t/h, min_load: 5 %%}]\n"
+    "  turbines: []\n"
+    "  prds: {capacity: 100 t/h}\n"
+    "fuels:\n"
+    "  coal: {lhv: 20.9 MJ/kg, emission_factor: 94.6, price: 900}\n"
+    "small_boilers:\n"
+    "  - {id: S1, site: C, capacity: 2 t/h, fuel: coal, efficiency: 0.7, current_load: 1 t/h}\n"
+    "  - {id: S2, site: C, capacity: 2 t/h, fuel: coal, efficiency: 0.7, current_load: 2 t/h}\n"
+    "  - {id: S3, site: C, capacity: 2 t/h, fuel: coal, efficiency: 0.7, current_load: 1 t/h}\n"
+    "retire:\n"
+    "  order: [S1, S2, S3]\n"
+    "  checks: {n1: false, min_margin: 0.02 MPa}\n"
+    "%s";
+
+static dh_case *series_pipes(const char *reinf, dh_diag *d)
+{
+    static char buf[8192];
+    snprintf(buf, sizeof buf, series_pipes_case, reinf);
+    return read_text(buf, d);
+}
+
+START_TEST(combined_reinforcement_needed)
+{
+    dh_diag d;
+    dh_case *c = series_pipes(
+        "  reinforcements:\n"
+        "    - {id: MAIN, type: upsize, pipe: M, diameter: DN400, cost: 10}\n"
+        "    - {id: UP1, type: upsize, pipe: B1, diameter: DN150, cost: 100}\n"
+        "    - {id: UP2, type: upsize, pipe: B2, diameter: DN150, cost: 150}\n", &d);
+    ck_assert_msg(c, "%s", diag_text(&d));
+    ck_assert(c->retire.combine);
+    ck_assert(isnan(c->retire.reinf[0].cost) == 0 && c->retire.reinf[2].cost == 150);
+    dh_retire_result *r = run(c);
+    ck_assert_msg(r->step[1].ok, "%s", r->step[1].binding);
+    ck_assert_uint_eq(r->first_fail, 2);
+    /* step 1: margin 1.081 - 0.039 - 1.001 = +41 kPa (10 kPa for the estimate) */
+    ck_assert_msg(fabs(r->step[1].worst_margin - 41e3) < 10e3, "%g", r->step[1].worst_margin);
+    /* each alone: nothing unlocked; the upsized bottleneck leaves ~80 kPa: margin ~0 */
+    for (size_t j = 0; j < 3; j++) {
+        ck_assert(r->reinf[j].tried);
+        ck_assert_uint_eq(r->reinf[j].unlocked, 0);
+        ck_assert_uint_eq(r->reinf[j].fail_step, 2);
+    }
+    for (size_t j = 1; j < 3; j++)
+        ck_assert_msg(fabs(r->reinf[j].worst_margin - 0.0) < 15e3, "%g", r->reinf[j].worst_margin);
+    ck_assert_double_eq(r->reinf[1].cost, 100);
+    /* greedy: round 1 keeps UP1 or UP2 (MAIN gains nothing), round 2 adds the other: every
+     * step passes, 2 unlocked, cost 250 */
+    ck_assert_uint_eq(r->n_combo, 2);
+    ck_assert_uint_eq(r->combo[0].n, 1);
+    ck_assert(r->combo[0].reinf[0] == 1 || r->combo[0].reinf[0] == 2);
+    ck_assert_uint_eq(r->combo[0].unlocked, 0);
+    const dh_retire_combo *pair = &r->combo[1];
+    ck_assert_uint_eq(pair->n, 2);
+    ck_assert_uint_eq(pair->reinf[0] + pair->reinf[1], 3); /* UP1 and UP2 */
+    ck_assert_uint_eq(pair->fail_step, DH_NONE);
+    ck_assert_uint_eq(pair->unlocked, 2);
+    ck_assert_double_eq(pair->cost, 250);
+    /* runs: 3 singles + 2 pairs in round 2 */
+    ck_assert_int_eq(r->reinf_runs, 5);
+    dh_retire_result_destroy(&r);
+    dh_case_destroy(&c);
+    dh_diag_free(&d);
+
+    /* combine: none -> singles only */
+    c = series_pipes(
+        "  combine: none\n"
+        "  reinforcements:\n"
+        "    - {id: UP1, type: upsize, pipe: B1, diameter: DN150}\n"
+        "    - {id: UP2, type: upsize, pipe: B2, diameter: DN150}\n", &d);
+    ck_assert_msg(c, "%s", diag_text(&d));
+    r = run(c);
+    ck_assert_uint_eq(r->n_combo, 0);
+    ck_assert_uint_eq(r->reinf_runs, 2);
+    ck_assert(isnan(r->reinf[0].cost));
+    dh_retire_result_destroy(&r);
+    dh_case_destroy(&c);
+    dh_diag_free(&d);
+
+}
+END_TEST
+
 START_TEST(park_finds_its_limit)
 {
     char path[1024];
@@ -332,6 +569,8 @@ int main(void)
     tcase_add_test(tc, auto_order_upstream_first);
     tcase_add_test(tc, unconnected_site_gets_a_pipe);
     tcase_add_test(tc, read_errors);
+    tcase_add_test(tc, series_binding_hour_is_summer);
+    tcase_add_test(tc, combined_reinforcement_needed);
     tcase_add_test(tc, park_finds_its_limit);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
