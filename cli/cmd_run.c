@@ -43,6 +43,9 @@ static void usage(FILE *out)
                  "  --set KEY=VALUE   override a value by its dotted path\n"
                  "  -v, --verbose     every consumer in the summary; every Newton iteration\n"
                  "                    (residual, worst equation) on stderr\n"
+                 "  --restart FILE    transient: continue from checkpoint FILE (same case)\n"
+                 "  --checkpoint FILE transient: write the checkpoints of study.checkpoint\n"
+                 "                    there (default OUT.ckpt)\n"
                  "  exit 0 converged, 1 no convergence (diagnosis printed), 2 bad input\n");
 }
 
@@ -88,7 +91,7 @@ static void progress_end(run_progress *pr)
 
 int dh_cmd_run(int argc, char **argv)
 {
-    const char *path = NULL, *out_path = NULL;
+    const char *path = NULL, *out_path = NULL, *restart = NULL, *ckpt = NULL;
     bool verbose = false;
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
     size_t nsets = 0;
@@ -102,6 +105,10 @@ int dh_cmd_run(int argc, char **argv)
             verbose = true;
         } else if (!strcmp(argv[i], "-o") && i + 1 < argc) {
             out_path = argv[++i];
+        } else if (!strcmp(argv[i], "--restart") && i + 1 < argc) {
+            restart = argv[++i];
+        } else if (!strcmp(argv[i], "--checkpoint") && i + 1 < argc) {
+            ckpt = argv[++i];
         } else if (!strcmp(argv[i], "--set") && i + 1 < argc) {
             sets[nsets++] = argv[++i];
         } else if (!strncmp(argv[i], "--set=", 6)) {
@@ -146,12 +153,16 @@ int dh_cmd_run(int argc, char **argv)
         goto done;
     }
     dh_validate_print_warnings(&warn, stderr);
+    if ((restart || ckpt) && c->study.type != DH_STUDY_TRANSIENT) {
+        fprintf(stderr, "dhsim run: error: --restart and --checkpoint are for transient studies\n");
+        goto done;
+    }
     if (c->study.type == DH_STUDY_SERIES) { /* quasi-steady series: cli/run_series.c */
         exit_code = dh_run_series(c, out_path, verbose);
         goto done;
     }
     if (c->study.type == DH_STUDY_TRANSIENT) { /* IDA + KLU over time: cli/run_transient.c */
-        exit_code = dh_run_transient(c, out_path, verbose);
+        exit_code = dh_run_transient_ckpt(c, out_path, verbose, restart, ckpt);
         goto done;
     }
     dh_steady_options opt;

@@ -21,5 +21,10 @@ struct dh_case;
 int dh_run_series(struct dh_case *c, const char *out_path, bool verbose);
 /* run_transient.c: `dhsim run` of a transient study (called by dh_cmd_run); exit status. */
 int dh_run_transient(struct dh_case *c, const char *out_path, bool verbose);
+/* The same with the checkpoint options of `dhsim run`: restart_path (--restart FILE: continue
+ * from that checkpoint) and checkpoint_path (--checkpoint FILE: where the checkpoints of
+ * study.checkpoint go; default OUT.ckpt); either may be NULL. */
+int dh_run_transient_ckpt(struct dh_case *c, const char *out_path, bool verbose,
+                          const char *restart_path, const char *checkpoint_path);
 
 #endif

@@ -15,7 +15,8 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
-    {"run", dh_cmd_run, "run CASE.yaml [-o OUT.h5] [--set KEY=VALUE]...   run the case's study"},
+    {"run", dh_cmd_run, "run CASE.yaml [-o OUT.h5] [--set KEY=VALUE]... [--restart CKPT]\n"
+            "                                                  run the case's study"},
     {"check", dh_cmd_check, "check CASE.yaml [--set KEY=VALUE]...            validate a case"},
     {"report", dh_cmd_report, "report OUT.h5 [--csv GROUP.NAME]... [--plots]    summary, CSV, plots of a result"},
     {"props", dh_cmd_props, "props --p P (--T T | --h H | --x X)              water/steam properties as JSON"},

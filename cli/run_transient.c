@@ -13,6 +13,13 @@
  * to the capacity of the boilers in service (a max-flow event at t = 0), so a demand rise beyond
  * the plant makes the header flow-limited as in the steady coupling.
  *
+ * Checkpoints (docs/transient.md "Checkpoints and restart"): with study.checkpoint > 0 the
+ * solver hands a checkpoint to on_checkpoint at every multiple of it, written atomically to
+ * --checkpoint FILE (default OUT.ckpt, or CASE.ckpt without -o) with the case file's SHA-256
+ * and a fingerprint of the run's inputs (network values after --set, events, study options).
+ * --restart FILE sets the run up as usual (steady initial state, events), then continues from
+ * the checkpoint; a checkpoint of another case (SHA-256 or fingerprint differ) is refused, exit 2.
+ *
  * Progress on stderr when it is a terminal and the run takes more than 0.3 s: one line, a bar
  * with simulated time, elapsed and ETA, at most ten updates a second.
  * Exports dh_run_transient (dh_cli.h). Called by cmd_run.c.
@@ -21,6 +28,7 @@
  */
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +36,7 @@
 #include <unistd.h>
 
 #include "dh_case.h"
+#include "dh_checkpoint.h"
 #include "dh_cli.h"
 #include "dh_output.h"
 #include "dh_plant_couple.h"
@@ -45,13 +54,27 @@ static const char *const event_word[] = {"boiler_trip",        "boiler_return", 
 typedef struct trun_ctx {
     const dh_case *c;
     dh_out *o;
+    const char *ckpt_path;    /* where checkpoints go (NULL: none) */
+    dh_checkpoint_meta ckpt_meta;
+    bool ckpt_failed, verbose;
+    size_t n_ckpt;
     dh_error werr; /* first write error */
     bool write_failed;
     size_t n_out;
     bool tty, shown;
     struct timespec t0;
     double last;
+    double *hour_cpu;  /* CPU seconds per simulated hour (-v: first and last printed) */
+    size_t n_hours, hour;
+    double cpu_mark;   /* process CPU time at the start of the current hour */
 } trun_ctx;
+
+static double cpu_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
 
 static double since(const struct timespec *t0)
 {
@@ -69,9 +92,87 @@ static int on_output(void *user, const dh_snapshot *snap)
     return 0;
 }
 
+static int on_checkpoint(void *user, const dh_transient_checkpoint *cp)
+{
+    trun_ctx *x = user;
+    dh_error e;
+    dh_error_clear(&e);
+    if (dh_checkpoint_write(x->ckpt_path, cp, &x->ckpt_meta, &e) != DH_OK) {
+        if (!x->ckpt_failed) { /* once: the run goes on without checkpoints */
+            dh_error_print(&e, stderr);
+            fprintf(stderr, "dhsim run: warning: checkpoint not written; the run continues\n");
+        }
+        x->ckpt_failed = true;
+        return 0;
+    }
+    x->n_ckpt++;
+    if (x->verbose)
+        fprintf(stderr, "checkpoint at t = %.6g s written to %s\n", cp->time, x->ckpt_path);
+    return 0;
+}
+
+/* FNV-1a (64 bit) over raw bytes: the fingerprint of the run's inputs (not cryptographic: it
+ * guards against restarting with other --set values, the case file itself has its SHA-256). */
+static void fnv(uint64_t *h, const void *p, size_t n)
+{
+    const unsigned char *b = p;
+    for (size_t i = 0; i < n; i++) {
+        *h ^= b[i];
+        *h *= 1099511628211ULL;
+    }
+}
+
+static void fnv_d(uint64_t *h, const double *v, size_t n)
+{
+    if (v) fnv(h, v, n * sizeof *v);
+}
+
+/* Hex digest of what the run depends on besides the case file's bytes: sizes, pipe geometry,
+ * consumer demands and limits, source set points, valve openings, ambient, the solver events
+ * and the study options. Not study.duration (a restart may run further than the first run:
+ * the trajectory up to the old end does not depend on it) nor study.checkpoint. */
+static void fingerprint(const dh_case *c, const dh_event *ev, size_t nev, char out[17])
+{
+    const dh_network *n = c->net;
+    const dh_transient_spec *ts = &c->transient;
+    uint64_t h = 1469598103934665603ULL;
+    size_t sz[] = {n->nodes.n, n->links.n, n->pipes.n, n->consumers.n, n->sources.n, n->valves.n,
+                   nev};
+    fnv(&h, sz, sizeof sz);
+    fnv_d(&h, n->pipes.length, n->pipes.n);
+    fnv_d(&h, n->pipes.diameter, n->pipes.n);
+    fnv_d(&h, n->pipes.roughness, n->pipes.n);
+    fnv_d(&h, n->consumers.demand_mass_flow, n->consumers.n);
+    fnv_d(&h, n->consumers.demand_heat, n->consumers.n);
+    fnv_d(&h, n->consumers.min_pressure, n->consumers.n);
+    fnv_d(&h, n->sources.pressure, n->sources.n);
+    fnv_d(&h, n->sources.temperature, n->sources.n);
+    fnv_d(&h, n->sources.mass_flow, n->sources.n);
+    fnv_d(&h, n->valves.opening, n->valves.n);
+    fnv(&h, &n->ambient, sizeof n->ambient);
+    for (size_t i = 0; i < nev; i++) {
+        double e[5] = {ev[i].time, (double)ev[i].kind, (double)ev[i].index, ev[i].value,
+                       ev[i].duration};
+        fnv_d(&h, e, 5);
+    }
+    double o[4] = {ts->output_interval, ts->rtol, ts->atol, ts->max_step};
+    fnv_d(&h, o, 4);
+    snprintf(out, 17, "%016llx", (unsigned long long)h);
+}
+
 static void on_progress(void *user, double t, double t_end)
 {
     trun_ctx *x = user;
+    if (x->hour_cpu) {
+        /* the cost of each simulated hour (does it grow over the run?) */
+        size_t hr = (size_t)(t / 3600.0 * (1 + 1e-12));
+        if (hr > x->hour && x->hour < x->n_hours) {
+            double c = cpu_now();
+            x->hour_cpu[x->hour] = c - x->cpu_mark;
+            x->cpu_mark = c;
+            x->hour = hr;
+        }
+    }
     if (!x->tty) return;
     double w = since(&x->t0);
     if (w < 0.3) return; /* short runs: no bar */
@@ -266,6 +367,12 @@ fail:
 
 int dh_run_transient(dh_case *c, const char *out_path, bool verbose)
 {
+    return dh_run_transient_ckpt(c, out_path, verbose, NULL, NULL);
+}
+
+int dh_run_transient_ckpt(dh_case *c, const char *out_path, bool verbose,
+                          const char *restart_path, const char *checkpoint_path)
+{
     struct timespec w0;
     clock_gettime(CLOCK_MONOTONIC, &w0);
     int exit_code = DH_EXIT_USAGE;
@@ -281,9 +388,16 @@ int dh_run_transient(dh_case *c, const char *out_path, bool verbose)
     size_t nev = 0;
     dh_transient_summary sum;
     memset(&sum, 0, sizeof sum);
+    dh_transient_checkpoint rcp;
+    dh_checkpoint_meta rmeta;
+    memset(&rcp, 0, sizeof rcp);
+    memset(&rmeta, 0, sizeof rmeta);
+    char *ckpt_default = NULL;
+    char fp[17];
     trun_ctx x;
     memset(&x, 0, sizeof x);
     x.c = c;
+    x.verbose = verbose;
     x.tty = isatty(fileno(stderr)) != 0;
 
     /* the header: the plant's source, or the first fixed-pressure source */
@@ -370,6 +484,31 @@ int dh_run_transient(dh_case *c, const char *out_path, bool verbose)
     o.output = on_output;
     o.progress = on_progress;
     o.user = &x;
+    fingerprint(c, ev, nev, fp);
+    if (ts->checkpoint > 0) {
+        if (!checkpoint_path) {
+            /* OUT.ckpt beside the results, or CASE.ckpt without -o */
+            const char *base = out_path ? out_path : c->path;
+            size_t len = strlen(base);
+            const char *dot = strrchr(base, '.'), *slash = strrchr(base, '/');
+            if (dot && (!slash || dot > slash)) len = (size_t)(dot - base);
+            ckpt_default = malloc(len + 6);
+            if (!ckpt_default) {
+                fprintf(stderr, "dhsim run: error: out of memory\n");
+                exit_code = DH_EXIT_FAILED;
+                goto done;
+            }
+            memcpy(ckpt_default, base, len);
+            memcpy(ckpt_default + len, ".ckpt", 6);
+            checkpoint_path = ckpt_default;
+        }
+        x.ckpt_path = checkpoint_path;
+        x.ckpt_meta = (dh_checkpoint_meta){.program_version = DHSIM_VERSION,
+                                           .case_path = c->path, .case_sha256 = c->sha256,
+                                           .fingerprint = fp};
+        o.checkpoint_interval = ts->checkpoint;
+        o.checkpoint = on_checkpoint;
+    }
     exit_code = DH_EXIT_FAILED;
     if (dh_transient_create(net, &c->study, &o, &tr, &err) != DH_OK) {
         dh_error_print(&err, stderr);
@@ -385,11 +524,38 @@ int dh_run_transient(dh_case *c, const char *out_path, bool verbose)
         fprintf(stderr, "dhsim run: the initial state failed\n");
         goto done;
     }
+    if (restart_path) {
+        /* continue from a checkpoint of this very case (docs/transient.md) */
+        if (dh_checkpoint_read(restart_path, &rcp, &rmeta, &err) != DH_OK) {
+            dh_error_print(&err, stderr);
+            exit_code = DH_EXIT_USAGE;
+            goto done;
+        }
+        if (strcmp(rmeta.case_sha256, c->sha256) || strcmp(rmeta.fingerprint, fp)) {
+            bool file = strcmp(rmeta.case_sha256, c->sha256) != 0;
+            fprintf(stderr,
+                    "%s: error: checkpoint %s was written by another case (%s): its case %s has "
+                    "%s %s, this case has %s; refusing to restart\n",
+                    c->path, restart_path, rmeta.case_path ? rmeta.case_path : "?",
+                    file ? "file" : "input", file ? "SHA-256" : "fingerprint",
+                    file ? rmeta.case_sha256 : rmeta.fingerprint, file ? c->sha256 : fp);
+            exit_code = DH_EXIT_USAGE;
+            goto done;
+        }
+        if (dh_transient_restore(tr, &rcp, &err) != DH_OK) {
+            dh_error_print(&err, stderr);
+            exit_code = DH_EXIT_USAGE;
+            goto done;
+        }
+        printf("restart: from %s at t = %.6g s (%.2f h)\n", restart_path, rcp.time,
+               rcp.time / 3600.0);
+    }
     if (out_path) {
         size_t n_out = 1;
         if (o.output_interval > 0) {
             double q = o.t_end / o.output_interval;
             n_out = (size_t)floor(q + 1e-9) + 1 + (fabs(q - round(q)) > 1e-9 ? 1 : 0);
+            if (restart_path && (size_t)rcp.outputs < n_out) n_out -= (size_t)rcp.outputs;
         }
         dh_out_meta meta = {.program_version = DHSIM_VERSION, .case_path = c->path,
                             .case_sha256 = c->sha256, .case_name = c->name,
@@ -402,6 +568,12 @@ int dh_run_transient(dh_case *c, const char *out_path, bool verbose)
     dh_transient_stats stats;
     memset(&stats, 0, sizeof stats);
     clock_gettime(CLOCK_MONOTONIC, &x.t0);
+    if (verbose && ts->duration >= 3600.0) {
+        x.n_hours = (size_t)ceil(ts->duration / 3600.0 - 1e-9);
+        x.hour_cpu = calloc(x.n_hours, sizeof(double));
+        x.hour = restart_path ? (size_t)(rcp.time / 3600.0) : 0;
+        x.cpu_mark = cpu_now();
+    }
     st = dh_transient_run(tr, &stats, &err);
     if (x.shown) fprintf(stderr, "\r\033[K");
 
@@ -430,6 +602,20 @@ int dh_run_transient(dh_case *c, const char *out_path, bool verbose)
     sum.seconds = stats.seconds;
     sum.wall_seconds = since(&w0);
     dh_transient_summary_print(&sum, verbose, stdout);
+    if (stats.algebraic_segments > 0 && verbose)
+        printf("quasi-steady path: %ld segments, %ld with held hydraulics, %ld full solves "
+               "failed (held hydraulics used instead)\n",
+               stats.algebraic_segments, stats.frozen_segments, stats.failed_full_solves);
+    if (stats.failed_full_solves > 0)
+        fprintf(stderr, "dhsim run: warning: %ld full hydraulic solves failed (e.g. water colder "
+                        "than a consumer's return reached it); the hydraulics of the previous "
+                        "solve were held there\n",
+                stats.failed_full_solves);
+    if (x.hour_cpu && x.hour > 0) {
+        size_t h0 = restart_path ? (size_t)(rcp.time / 3600.0) : 0, h1 = x.hour - 1;
+        printf("cpu per simulated hour: hour %zu %.4f s, hour %zu %.4f s (%zu hours)\n", h0 + 1,
+               x.hour_cpu[h0], h1 + 1, x.hour_cpu[h1], h1 - h0 + 1);
+    }
     exit_code = DH_EXIT_OK;
     if (st != DH_OK) {
         dh_error_print(&err, stderr);
@@ -457,6 +643,10 @@ int dh_run_transient(dh_case *c, const char *out_path, bool verbose)
         }
     }
 done:
+    dh_transient_checkpoint_free(&rcp);
+    dh_checkpoint_meta_free(&rmeta);
+    free(ckpt_default);
+    free(x.hour_cpu);
     dh_out_abort(&x.o);
     dh_transient_destroy(&tr);
     dh_snapshot_destroy(&snap);

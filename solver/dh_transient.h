@@ -71,6 +71,49 @@ typedef int (*dh_transient_output_fn)(void *user, const dh_snapshot *snap);
 /* Called after every internal step: simulated time reached and the end time, s. */
 typedef void (*dh_transient_progress_fn)(void *user, double t, double t_end);
 
+/* ---- checkpoints ---------------------------------------------------------------------------
+ * Everything a run needs to continue exactly from a breakpoint (docs/transient.md
+ * "Checkpoints and restart"). Taken at the end of an integration segment (IDA is re-initialised
+ * at every breakpoint, so the state below is all the history there is): the DAE state, the
+ * water plug queues, the event cursor and ramps in progress, the inputs as the events left them,
+ * the derived-result bookkeeping and the conservation integrals. Flat arrays of doubles so a
+ * writer can store them as they are (postproc/dh_checkpoint.h). */
+enum { DH_TR_CKPT_TOTALS = 8,   /* integrals: mass in, mass out, energy in, energy out, loss (kg,
+                                   J); plug heat loss (J); stored mass and energy at t = 0 */
+       DH_TR_CKPT_COUNTERS = 8, /* steps, residual evals, Jacobians, Newton iterations, error
+                                   test fails, convergence fails, reinits, algebraic segments */
+       DH_TR_CKPT_RAMP = 6,     /* per ramp: t0, t1 (s), v0, v1 (SI), event kind, index */
+       DH_TR_CKPT_PIPE = 5 };   /* per water pipe: plugs, h_wall, h_fwd, h_rev (J/kg), loss (W) */
+
+typedef struct dh_transient_checkpoint {
+    double time;         /* s: the breakpoint the state belongs to */
+    double last_step;    /* s: IDA's last step before it (the first step tried after it) */
+    double t_end, output_interval; /* s: of the run that took it (information) */
+    long outputs;        /* outputs emitted at times <= time */
+    long next_event;     /* first event (in time order) not yet applied */
+    size_t ny;           /* dh_transient_size */
+    double *y, *yp;      /* ny each: IDA's state and its time derivative */
+    double totals[DH_TR_CKPT_TOTALS];
+    double counters[DH_TR_CKPT_COUNTERS];
+    size_t n_inputs;     /* 2 n_consumers + 4 n_sources + n_valves */
+    double *inputs;      /* consumers' demand_mass_flow, demand_heat; sources' pressure,
+                            temperature, mass_flow, max flow; valves' opening (SI) */
+    size_t n_ramps;
+    double *ramps;       /* DH_TR_CKPT_RAMP per ramp in progress */
+    size_t n_consumers;
+    double *ride_through; /* s (INFINITY: not yet; NaN: no minimum) */
+    size_t n_sources;
+    double *source_min_pressure, *source_time_to_min; /* Pa, s */
+    size_t n_pipes;      /* water pipes under plug transport */
+    double *pipe_state;  /* DH_TR_CKPT_PIPE per pipe */
+    size_t n_plugs;
+    double *plugs;       /* 2 per plug: mass (kg), enthalpy (J/kg); pipe by pipe, from end a */
+} dh_transient_checkpoint;
+
+/* Called at every checkpoint time (a breakpoint of the integration; cp owned by the solver,
+ * valid during the call). Return non-zero to stop the run (as the output callback). */
+typedef int (*dh_transient_checkpoint_fn)(void *user, const dh_transient_checkpoint *cp);
+
 typedef struct dh_transient_options {
     double t_end;           /* s, end of the run (> 0) */
     double output_interval; /* s between outputs (0: only at t_end); the first output is t = 0 */
@@ -92,6 +135,13 @@ typedef struct dh_transient_options {
     dh_transient_output_fn output;
     dh_transient_progress_fn progress;
     void *user;
+    double hydraulic_step;  /* s, all-algebraic (water) networks: the pressures and flows are
+                               solved in full at input changes and at least this often, and
+                               held between (the node temperatures follow the plugs); 0: 1 h,
+                               < 0: solved in full at every transport interval */
+    double checkpoint_interval;          /* s between checkpoints (0: none); each checkpoint
+                                            time becomes an integration breakpoint */
+    dh_transient_checkpoint_fn checkpoint; /* receives them (with `user`) */
 } dh_transient_options;
 
 void dh_transient_options_init(dh_transient_options *opt);
@@ -110,6 +160,11 @@ typedef struct dh_transient_stats {
                               taken up by substations (docs/model.md "Conservation") */
     double mass_balance_rel;   /* |dM - (in - out)| / max(in, stored mass) */
     double energy_balance_rel; /* |dE - (in - out - loss)| / max(in, |stored energy change|, loss) */
+    long algebraic_segments; /* segments solved by the quasi-steady path (all-algebraic
+                              networks: water; docs/transient.md), without IDA */
+    long frozen_segments;  /* of those, with the hydraulics held (opt.hydraulic_step) */
+    long failed_full_solves; /* full solves of the quasi-steady path that failed and were
+                              replaced by the held hydraulics (docs/transient.md) */
 } dh_transient_stats;
 
 /* Builds the solver: a private copy of the network's time-dependent inputs (events change it),
@@ -132,6 +187,24 @@ dh_status dh_transient_init_steady(dh_transient *tr, dh_solve_stats *steady_stat
  * time derivatives are then made consistent (IDACalcIC). Water plugs start uniform at the
  * upstream node's enthalpy. */
 dh_status dh_transient_init_snapshot(dh_transient *tr, const dh_snapshot *snap, dh_error *err);
+
+/* Continues a run from a checkpoint instead of t = 0: call after dh_transient_init_steady (or
+ * _init_snapshot: the steady instance is then in the state the first run had) and before
+ * dh_transient_run, which then integrates from cp->time to opt.t_end with the outputs after
+ * cp->time (those at or before it are the first run's). The result equals the uninterrupted run
+ * to solver tolerance (KLU's pivot choice may differ in the last bits). The caller checks that
+ * the checkpoint belongs to the same case; here the sizes are checked: DH_ERR_INPUT
+ * ("checkpoint of another network") on a mismatch or cp->time >= t_end. */
+dh_status dh_transient_restore(dh_transient *tr, const dh_transient_checkpoint *cp,
+                               dh_error *err);
+/* Frees the arrays of a checkpoint filled by a reader (or dh_transient_checkpoint_take) and
+ * zeroes it; NULL-safe. */
+void dh_transient_checkpoint_free(dh_transient_checkpoint *cp);
+/* The checkpoint of the current state (arrays malloc'ed; free with
+ * dh_transient_checkpoint_free). Meaningful at a breakpoint: after init or from within the
+ * checkpoint callback's run; the run loop uses it. DH_ERR_NOMEM. */
+dh_status dh_transient_checkpoint_take(dh_transient *tr, dh_transient_checkpoint *cp,
+                                       dh_error *err);
 
 /* Integrates from 0 to opt.t_end. Output at 0, every output_interval and at t_end. Returns
  * DH_OK, or DH_ERR_NOCONV (IDA failed: the message gives the time and IDA's reason) with stats

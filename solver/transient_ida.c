@@ -16,7 +16,14 @@
  * segment IDA runs in one-step mode with a stop time, outputs are interpolated (IDAGetDky) and
  * the header minima are checked at every internal step.
  *
- * Exports: dh_transient_* (dh_transient.h). Callers: tests/transient.
+ * An all-algebraic network (water, no storage node) does not go through IDA: each segment is
+ * one backward-Euler step of transient_alg.c (the quasi-steady path, frozen hydraulics between
+ * full solves). Checkpoints (opt.checkpoint_interval) are breakpoints too: the state handed to
+ * the callback there is all a restored solver (transient_checkpoint.c) needs to continue on the
+ * same trajectory; the next segment re-initialises IDA (refreshes the quasi-steady Jacobian) in
+ * both runs alike.
+ *
+ * Exports: dh_transient_* (dh_transient.h). Callers: cli/run_transient.c, tests/transient.
  */
 #include <math.h>
 #include <stdio.h> /* snprintf */
@@ -39,6 +46,7 @@ typedef struct ida_data {
     SUNMatrix A;
     SUNLinearSolver LS;
     bool need_ic;   /* the initial state needs IDACalcIC (from a snapshot) */
+    double *qbase;  /* nquad: IDA's integrals at the start of the segment */
     bool ran;
 } ida_data;
 
@@ -147,6 +155,7 @@ static void ida_free(ida_data *d)
     if (d->yp) N_VDestroy(d->yp);
     if (d->id) N_VDestroy(d->id);
     if (d->atol) N_VDestroy(d->atol);
+    free(d->qbase);
     if (d->ctx) SUNContext_Free(&d->ctx);
     free(d);
 }
@@ -157,6 +166,7 @@ void dh_transient_destroy(dh_transient **pt)
     dh_transient *T = *pt;
     ida_free(T->ida);
     dh_snapshot_destroy(&T->snap);
+    tr_alg_free(T);
     tr_plug_free(T);
     tr_model_free(T);
     dh_steady_destroy(&T->s);
@@ -195,6 +205,10 @@ dh_status dh_transient_create(const dh_network *net, const dh_study *study,
     if (o->max_plugs < 4) o->max_plugs = o->max_plugs == 0 ? 64 : 4;
     if (!(o->plug_merge_dT >= 0)) o->plug_merge_dT = 0.01;
     if (!(o->transport_step > 0))
+        /* a front's arrival time is quantised to it; 5 min (EPANET's quality step) was tried
+         * and fails on netgen's 200-pipe radial network after 7 h: the plug arrivals, frozen at
+         * the flows of an interval's start, drift too far from what the heat consumers' changed
+         * flows carry out (docs/transient.md "Limits") */
         o->transport_step = o->output_interval > 0 ? fmin(o->output_interval, 60.0) : 60.0;
     T->h_tol = o->plug_merge_dT * 4186.0; /* J/kg per K of liquid water */
     for (size_t i = 0; i < o->n_events; i++)
@@ -224,6 +238,9 @@ dh_status dh_transient_create(const dh_network *net, const dh_study *study,
     T->s->loss_scale = T->s->loss_target = o->heat_loss_scale;
     if ((st = tr_model_build(T, err))) goto fail;
     if ((st = tr_plug_build(T, err))) goto fail;
+    /* no differential unknown (a water network): the quasi-steady path instead of IDA */
+    if (T->ndiff == 0 && (st = tr_alg_create(T, err)))
+        goto fail;
     T->transport_active = T->nq > 0;
     T->y = calloc(T->ny, sizeof(double));
     T->yp = calloc(T->ny, sizeof(double));
@@ -246,6 +263,9 @@ dh_status dh_transient_create(const dh_network *net, const dh_study *study,
     d->LS = SUNLinSol_KLU(d->y, d->A, d->ctx);
     if (!d->LS) goto ida_fail;
     SUNLinSol_KLUGetCommon(d->LS)->btf = 0;
+    /* AMD, not SUNDIALS' default COLAMD: on these (structurally near-symmetric) network
+     * patterns COLAMD's fill is ~6x AMD's (steady_kinsol.c measured the same) */
+    if (SUNLinSol_KLUSetOrdering(d->LS, 0)) goto ida_fail;
     d->mem = IDACreate(d->ctx);
     if (!d->mem) goto ida_fail;
     *out = T;
@@ -317,14 +337,21 @@ static void add_counters(dh_transient *T)
     if (IDAGetNumNonlinSolvConvFails(d->mem, &v) == IDA_SUCCESS) T->stats.nonlinear_fails += v;
 }
 
-/* Adds the integrals of the segment just ended (in T->y) to the totals, moves the plugs and
- * sets the integrals back to 0 for the next segment. */
+/* Adds the integrals of the segment just ended (IDA's integrals in T->y less their values at
+ * the segment's start, qbase) to the totals and moves the plugs; qbase becomes the start of the
+ * next segment (restart() sets both back to 0 when IDA is re-initialised). */
 static void end_segment(dh_transient *T, double t0, double t1)
 {
-    double *q = T->y + T->n;
+    ida_data *d = T->ida;
+    double *q = T->y + T->n, *qb = d->qbase;
+    for (size_t i = 0; i < T->nquad; i++) {
+        double v = q[i];
+        q[i] -= qb[i]; /* the segment's integral, for the plugs */
+        qb[i] = v;
+    }
     for (size_t i = 0; i < TQ_N; i++) T->quad[i] += q[i];
     if (T->nq > 0) tr_plug_advance(T, T->y, q + TQ_N, t1 - t0);
-    memset(q, 0, T->nquad * sizeof(double));
+    memcpy(q, qb, T->nquad * sizeof(double)); /* IDA's values again */
 }
 
 /* Restarts IDA at t from T->y with consistent algebraic unknowns and y'. */
@@ -333,7 +360,13 @@ static int restart(dh_transient *T, double t, double t_next, dh_error *err)
     ida_data *d = T->ida;
     realtype hu = 0;
     if (IDAGetLastStep(d->mem, &hu) != IDA_SUCCESS) hu = 0;
+    if (T->h_resume > 0) { /* the first segment after a restore: the first run's last step */
+        hu = T->h_resume;
+        T->h_resume = 0;
+    }
     add_counters(T);
+    memset(T->y + T->n, 0, T->nquad * sizeof(double)); /* the integrals start again at 0 */
+    memset(d->qbase, 0, T->nquad * sizeof(double));
     memcpy(N_VGetArrayPointer(d->y), T->y, T->ny * sizeof(double));
     memcpy(N_VGetArrayPointer(d->yp), T->yp, T->ny * sizeof(double));
     if (IDAReInit(d->mem, t, d->y, d->yp) != IDA_SUCCESS) {
@@ -377,7 +410,10 @@ dh_status dh_transient_run(dh_transient *T, dh_transient_stats *stats, dh_error 
     dh_status status = DH_OK;
     if (d->ran) return dh_error_set(err, DH_ERR_INPUT, NULL, NULL, "transient: run called twice");
     d->ran = true;
-    memset(&T->stats, 0, sizeof T->stats);
+    if (!d->qbase && !(d->qbase = calloc(T->nquad ? T->nquad : 1, sizeof(double))))
+        return dh_error_set(err, DH_ERR_NOMEM, NULL, NULL, "transient: out of memory");
+    bool resumed = T->resumed; /* dh_transient_restore: continue from T->t */
+    if (!resumed) memset(&T->stats, 0, sizeof T->stats);
     sunindextype n = (sunindextype)T->ny;
 
     /* IDA setup */
@@ -406,7 +442,7 @@ dh_status dh_transient_run(dh_transient *T, dh_transient_stats *stats, dh_error 
             free(dir);
         }
     }
-    double *g = T->nroot ? malloc(T->nroot * sizeof(double)) : NULL;
+    double *g = T->nroot ? malloc(2 * T->nroot * sizeof(double)) : NULL; /* g, g at start */
     int *rinfo = T->nroot ? malloc(T->nroot * sizeof(int)) : NULL;
     if (T->nroot && (!g || !rinfo)) {
         free(g);
@@ -414,22 +450,27 @@ dh_status dh_transient_run(dh_transient *T, dh_transient_stats *stats, dh_error 
         return dh_error_set(err, DH_ERR_NOMEM, NULL, NULL, "transient: out of memory");
     }
 
-    double t = 0.0, t_end = o->t_end;
+    double t = resumed ? T->t : 0.0, t_end = o->t_end;
     double dt_out = o->output_interval > 0 ? o->output_interval : t_end;
-    long k_out = 0;
-    double *ytmp = malloc(T->ny * sizeof(double));
+    long k_out = resumed ? T->k_out : 0;
+    double dt_ck = o->checkpoint_interval > 0 && o->checkpoint ? o->checkpoint_interval : 0.0;
+    if (dt_ck > 0) T->ckpt_next = dt_ck * (floor(t / dt_ck * (1 + 1e-12) + 1e-12) + 1);
+    double *ytmp = malloc(T->ny * sizeof(double)); /* interpolated outputs */
+    bool alg = T->alg != NULL; /* all algebraic: the quasi-steady path (transient_alg.c) */
     if (!ytmp) {
         free(g);
         free(rinfo);
         return dh_error_set(err, DH_ERR_NOMEM, NULL, NULL, "transient: out of memory");
     }
-    T->plug_loss = 0.0;
-    memset(T->quad, 0, T->nquad * sizeof(double));
-    tr_storage(T, T->y, &T->mass0, &T->energy0);
+    if (!resumed) {
+        T->plug_loss = 0.0;
+        memset(T->quad, 0, T->nquad * sizeof(double));
+        tr_storage(T, T->y, &T->mass0, &T->energy0);
+    }
     /* output at t = 0: the initial state (before the events at 0; from a snapshot, after its
-     * consistent initialisation below) */
-    bool first = true;
-    if (!d->need_ic) {
+     * consistent initialisation below); a resumed run continues after the checkpoint */
+    bool first = !resumed;
+    if (!d->need_ic && !resumed) {
         tr_track_minima(T, 0.0, T->y);
         if (emit(T, 0.0, T->y)) t = t_end; /* stopped at once */
         k_out = 1;
@@ -442,10 +483,29 @@ dh_status dh_transient_run(dh_transient *T, dh_transient_stats *stats, dh_error 
         if (T->next_ev < T->nev) tb = fmin(tb, T->ev[T->next_ev].time);
         for (size_t r = 0; r < T->nramp; r++)
             if (T->ramp[r].t1 > t) tb = fmin(tb, T->ramp[r].t1);
-        if (T->nq > 0) tb = fmin(tb, t + o->transport_step);
+        if (T->nq > 0) {
+            /* transport intervals on the grid of transport_step; right after a change of the
+             * inputs a short one (30 s at most): the plug arrivals of an interval are frozen at
+             * the flows of its start, and the difference to what the new flows carry out is
+             * booked to the outlet plug, which a long interval after a jump in the flows would
+             * overload */
+            double ts = o->transport_step;
+            tb = fmin(tb, ts * (floor(t / ts * (1 + 1e-12) + 1e-9) + 1));
+            if (napplied > 0 || T->nramp > 0) tb = fmin(tb, t + fmin(ts, 30.0));
+        }
+        if (dt_ck > 0) tb = fmin(tb, T->ckpt_next);
         if (tb <= t) tb = fmin(t_end, t + 1e-6);
+        if (alg) tr_alg_keep_arrivals(T);
         if (T->nq > 0) tr_plug_prepare(T, T->y, tb - t);
-        if (first && !d->need_ic && napplied == 0 && T->nq == 0) {
+        /* an all-algebraic network (water): the quasi-steady path (transient_alg.c), the
+         * Jacobian kept while the inputs stay (only the plug arrivals move) */
+        bool ramping = false;
+        for (size_t r = 0; r < T->nramp; r++) ramping |= T->ramp[r].t0 < tb;
+        bool refresh = napplied > 0 || ramping || T->force_reinit || first;
+        T->force_reinit = false;
+        if (alg) {
+            /* no IDA: each segment one backward-Euler step (tr_alg_segment) */
+        } else if (first && !d->need_ic && napplied == 0 && T->nq == 0) {
             /* the steady state with y' = 0 is consistent: no IDACalcIC */
         } else if (restart(T, t, tb, err)) {
             status = DH_ERR_NOCONV;
@@ -470,8 +530,43 @@ dh_status dh_transient_run(dh_transient *T, dh_transient_stats *stats, dh_error 
                 k_out = 1;
             }
         }
-        IDASetStopTime(d->mem, tb);
         double t0 = t;
+        if (alg) {
+            /* the segment [t, tb] in one backward-Euler step; root crossings by linear
+             * interpolation between its ends */
+            double *g0 = g + T->nroot;
+            if (T->nroot) tr_roots(T, T->y, g0);
+            if (tr_alg_segment(T, t, tb, refresh, err)) {
+                status = DH_ERR_NOCONV;
+                break;
+            }
+            T->stats.steps++;
+            T->stats.algebraic_segments++;
+            tr_track_minima(T, tb, T->y);
+            if (T->nroot) {
+                tr_roots(T, T->y, g);
+                for (size_t i = 0; i < T->nroot; i++) {
+                    size_t c = T->root_cons[i];
+                    if (g0[i] >= 0 && g[i] < 0 && isinf(T->ride[c])) {
+                        double tc = t + (tb - t) * g0[i] / (g0[i] - g[i]);
+                        if (tc >= T->t_ref) T->ride[c] = tc - T->t_ref;
+                    }
+                }
+            }
+            /* outputs within the segment: its end state (the plug arrivals, hence the water
+             * node temperatures, are the interval's mean, held over the whole interval, as on
+             * the IDA path after its consistent re-start) */
+            while (!stop && k_out * dt_out <= tb * (1 + 1e-14) + 1e-12 &&
+                   k_out * dt_out <= t_end * (1 + 1e-14)) {
+                if (emit(T, fmin(k_out * dt_out, t_end), T->y)) stop = true;
+                k_out++;
+            }
+            if (o->progress) o->progress(o->user, tb, t_end);
+            t = tb;
+            memset(d->qbase, 0, T->nquad * sizeof(double));
+            goto segment_done;
+        }
+        IDASetStopTime(d->mem, tb);
         for (;;) {
             realtype tret;
             int r = IDASolve(d->mem, tb, &tret, d->y, d->yp, IDA_ONE_STEP);
@@ -509,9 +604,31 @@ dh_status dh_transient_run(dh_transient *T, dh_transient_stats *stats, dh_error 
         if (status) break;
         memcpy(T->y, N_VGetArrayPointer(d->y), T->ny * sizeof(double));
         memcpy(T->yp, N_VGetArrayPointer(d->yp), T->ny * sizeof(double));
+    segment_done:
         T->t = t;
         end_segment(T, t0, t);
+        if (IDAGetLastStep(d->mem, &T->h_last) != IDA_SUCCESS) T->h_last = 0;
+        T->k_out = k_out;
         if (stop) T->stats.stopped = true;
+        if (dt_ck > 0 && !stop && t >= T->ckpt_next * (1 - 1e-12) &&
+            t < t_end * (1 - 1e-14)) {
+            /* a checkpoint: the state the next segment starts from, with the counters so far */
+            dh_transient_stats keep = T->stats;
+            add_counters(T);
+            dh_transient_checkpoint cp;
+            dh_error cerr;
+            if (dh_transient_checkpoint_take(T, &cp, &cerr) == DH_OK) {
+                if (o->checkpoint(o->user, &cp)) stop = T->stats.stopped = true;
+                dh_transient_checkpoint_free(&cp);
+            }
+            bool stopped = T->stats.stopped;
+            T->stats = keep;
+            T->stats.stopped = stopped;
+            /* a restored run re-initialises IDA (or a fresh Jacobian on the quasi-steady path)
+             * here: so does this one (same trajectory) */
+            T->force_reinit = true;
+            while (T->ckpt_next <= t * (1 + 1e-12)) T->ckpt_next += dt_ck;
+        }
     }
     /* the last output at t_end if the interval did not land on it */
     if (!status && !stop && (k_out - 1) * dt_out < t_end * (1 - 1e-12)) emit(T, t_end, T->y);

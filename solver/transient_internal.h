@@ -103,9 +103,18 @@ struct dh_transient {
     double plug_loss;        /* J, heat lost by the water plugs since the start */
     double mass0, energy0;
 
+    /* checkpoints and restart (transient_checkpoint.c) */
+    bool resumed;            /* dh_transient_restore: the run continues from T->t */
+    long k_out;              /* outputs emitted so far (restored; the run loop's counter) */
+    double h_last;           /* s, IDA's last step at the end of the last segment */
+    double h_resume;         /* s, first step to try after a restore (0: none) */
+    double ckpt_next;        /* s, next checkpoint time */
+    bool force_reinit;       /* re-initialise IDA at the next breakpoint (after a checkpoint) */
+
     dh_snapshot *snap;
     dh_transient_stats stats;
     void *ida;               /* transient_ida.c */
+    struct tr_alg *alg;      /* transient_alg.c: the quasi-steady path (ndiff == 0), or NULL */
 };
 
 /* transient_model.c */
@@ -130,6 +139,31 @@ void tr_track_minima(dh_transient *T, double t, const double *y);
 dh_status tr_net_copy(dh_transient *T, dh_error *err);
 void tr_net_free(dh_transient *T);
 double tr_patm(const dh_transient *T);
+
+/* Sets one time-dependent input (as an event would: derived values such as a valve's k or a
+ * source's enthalpy follow). */
+void tr_input_set(dh_transient *T, dh_event_kind kind, size_t i, double v);
+
+/* The frozen-hydraulics update (transient_model.c; used by transient_alg.c): the change of the
+ * water nodes' mixing rows when the plug arrivals move, the integrals' rates with the non-pipe
+ * edges' arrivals linearised about the last full evaluation (ew0: 6 per edge, filled by
+ * tr_edge_arrivals right after it). */
+void tr_arrival_delta(dh_transient *T, const double *y, const double *hf_old,
+                      const double *hr_old, double *dF);
+void tr_quad_rates_frozen(dh_transient *T, const double *y, const double *y0, const double *ew0,
+                          double *rq);
+void tr_edge_arrivals(const dh_transient *T, double *ew0);
+
+/* transient_alg.c: an all-algebraic network's segments, one backward-Euler step each solved
+ * by Newton + KLU with the Jacobian kept across segments (refresh: evaluate it at the first
+ * iteration). On entry T->y is the state at t0 (integrals any); on return the state at t1 with
+ * the segment's integrals. Returns 0 or -1 (err: DH_ERR_NOCONV). */
+typedef struct tr_alg tr_alg;
+dh_status tr_alg_create(dh_transient *T, dh_error *err);
+void tr_alg_free(dh_transient *T);
+int tr_alg_segment(dh_transient *T, double t0, double t1, bool refresh, dh_error *err);
+/* Keeps the plug arrivals of the segment just ended (call before tr_plug_prepare). */
+void tr_alg_keep_arrivals(dh_transient *T);
 
 /* transient_plug.c */
 dh_status tr_plug_build(dh_transient *T, dh_error *err);

@@ -120,6 +120,11 @@ static void set_input(dh_transient *T, dh_event_kind kind, size_t i, double v)
     }
 }
 
+void tr_input_set(dh_transient *T, dh_event_kind kind, size_t i, double v)
+{
+    set_input(T, kind, i, v);
+}
+
 void tr_inputs_at(dh_transient *T, double t)
 {
     for (size_t r = 0; r < T->nramp; r++) {
@@ -688,6 +693,95 @@ static void quad_rates(dh_transient *T, const double *y, double *rq)
         }
         const st_edgework *w = &s->ew[e];
         rq[TQ_LOSS] += qf * (y[IH(T, E->a)] - w->h_fwd) + qr * (y[IH(T, E->b)] - w->h_rev);
+    }
+}
+
+/* ---- the frozen-hydraulics update of the quasi-steady path (transient_alg.c) ---------------- */
+
+/* Change of the water nodes' mixing rows (J/kg, the rows' units: plug correction / Q_k) when the
+ * plug arrivals move from (hf_old, hr_old) to the queues' current h_fwd / h_rev, flows as in y:
+ * dF[k] for internal node k (0 elsewhere). */
+void tr_arrival_delta(dh_transient *T, const double *y, const double *hf_old,
+                      const double *hr_old, double *dF)
+{
+    const dh_steady *s = T->s;
+    memset(dF, 0, T->nn * sizeof(double));
+    for (size_t i = 0; i < T->nq; i++) {
+        const tr_pipeq *q = &T->q[i];
+        const st_edge *E = &s->edge[q->edge];
+        double m = y[IM(T, q->edge)];
+        double qf = st_pos(m, s->eps_mix, NULL), qr = st_pos(-m, s->eps_mix, NULL);
+        if (qf > 0 && hf_old[i] != q->h_fwd) dF[E->b] += qf * (hf_old[i] - q->h_fwd);
+        if (qr > 0 && hr_old[i] != q->h_rev) dF[E->a] += qr * (hr_old[i] - q->h_rev);
+    }
+    for (size_t k = 0; k < T->nn; k++)
+        if (dF[k] != 0.0) dF[k] /= node_qin(T, y, k);
+}
+
+/* The integrals' rates at y on frozen hydraulics: as quad_rates, with the arrivals of the
+ * non-pipe edges (consumers, valves, pumps) linearised in the end enthalpies about the state y0
+ * of the last full evaluation: h_arr = h_arr0 + dh/dh_a (h_a - h_a0) + dh/dh_b (h_b - h_b0)
+ * (ew0: per edge h_fwd, dh_fwd/dh_a, dh_fwd/dh_b, h_rev, dh_rev/dh_a, dh_rev/dh_b at y0), the
+ * same linearisation the h-block of the Jacobian applies, so the balance stays closed. */
+void tr_quad_rates_frozen(dh_transient *T, const double *y, const double *y0, const double *ew0,
+                          double *rq)
+{
+    dh_steady *s = T->s;
+    const dh_network *net = T->net;
+    for (size_t i = 0; i < T->nquad; i++) rq[i] = 0.0;
+    for (size_t j = 0; j < net->sources.n; j++) {
+        size_t k = net->sources.node[j];
+        double m, h_in = 0.0;
+        if (s->src_unknown[j] != DH_NONE) {
+            m = y[s->src_unknown[j]];
+            h_in = s->src_h[j];
+        } else {
+            m = s->load * net->sources.mass_flow[j];
+            double a, b;
+            if (dh_props_h_pT(y[k], net->sources.temperature[j], &h_in, &a, &b) != DH_OK)
+                h_in = 4186.0 * (net->sources.temperature[j] - 273.15);
+        }
+        double qi = st_pos(m, s->eps_mix, NULL), qo = st_pos(-m, s->eps_mix, NULL);
+        rq[TQ_MIN] += qi;
+        rq[TQ_MOUT] += qo;
+        rq[TQ_EIN] += qi * h_in;
+        rq[TQ_EOUT] += qo * y[IH(T, k)];
+    }
+    for (size_t i = 0; i < s->ndraw; i++) {
+        size_t cols[5];
+        double g[5];
+        double D = st_draw_eval(s, y, i, cols, g);
+        rq[TQ_MOUT] += D;
+        rq[TQ_EOUT] += D * y[IH(T, s->draw[i].node)];
+    }
+    for (size_t e = 0; e < T->ne; e++) {
+        const st_edge *E = &s->edge[e];
+        double m = y[IM(T, e)];
+        double qf = st_pos(m, s->eps_mix, NULL), qr = st_pos(-m, s->eps_mix, NULL);
+        double dha = y[IH(T, E->a)] - y0[IH(T, E->a)], dhb = y[IH(T, E->b)] - y0[IH(T, E->b)];
+        if (T->edge_q[e] != DH_NONE) {
+            double *qp = rq + TQ_N + TQP_N * T->edge_q[e];
+            qp[TQP_A] = qf;
+            qp[TQP_B] = qr;
+            qp[TQP_EA] = qf * y[IH(T, E->a)];
+            qp[TQP_EB] = qr * y[IH(T, E->b)];
+            continue;
+        }
+        const double *w = ew0 + 6 * e;
+        double hf = w[0] + w[1] * dha + w[2] * dhb, hr = w[3] + w[4] * dha + w[5] * dhb;
+        rq[TQ_LOSS] += qf * (y[IH(T, E->a)] - hf) + qr * (y[IH(T, E->b)] - hr);
+    }
+}
+
+/* Copies the non-pipe edges' arrival enthalpies and their h-derivatives from the last st_eval
+ * (6 per edge, tr_quad_rates_frozen). */
+void tr_edge_arrivals(const dh_transient *T, double *ew0)
+{
+    for (size_t e = 0; e < T->ne; e++) {
+        const st_edgework *w = &T->s->ew[e];
+        double *v = ew0 + 6 * e;
+        v[0] = w->h_fwd, v[1] = w->d_fwd[2], v[2] = w->d_fwd[4];
+        v[3] = w->h_rev, v[4] = w->d_rev[2], v[5] = w->d_rev[4];
     }
 }
 
