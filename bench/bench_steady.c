@@ -1,8 +1,9 @@
 /* bench_steady.c: times dhsim's steady water solve on a synthetic network (netgen.h).
  *
  *   bench_steady [--layout radial|grid] [--pipes N] [--seed S] [--runs R] [--loops F]
- *                [--sources K] [--per-header C] [--quiet]
- * (network options as for `netgen`, netgen.h)
+ *                [--sources K] [--per-header C] [--full-system] [--quiet]
+ * (network options as for `netgen`, netgen.h; --full-system: KLU on the whole Jacobian instead
+ * of the reduced linear solver, dh_steady_options.full_system)
  *
  * Each of R runs (default 5) starts from the generated arrays and times, separately:
  *   build  - the dh_network through dh_netbuild_* (ids hashed, incidence) (dh_netgen_build),
@@ -35,7 +36,8 @@
 static void usage(FILE *f)
 {
     fprintf(f, "usage: bench_steady [--layout radial|grid] [--pipes N] [--seed S] [--runs R]\n"
-               "                    [--loops F] [--sources K] [--per-header C] [--quiet]\n");
+               "                    [--loops F] [--sources K] [--per-header C] [--full-system]\n"
+               "                    [--quiet]\n");
 }
 
 int main(int argc, char **argv)
@@ -43,6 +45,8 @@ int main(int argc, char **argv)
     dh_netgen_options opt;
     dh_netgen_options_init(&opt);
     int runs = 5, quiet = 0;
+    dh_steady_options sopt;
+    dh_steady_options_init(&sopt);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -51,6 +55,10 @@ int main(int argc, char **argv)
         }
         if (!strcmp(a, "--quiet")) {
             quiet = 1;
+            continue;
+        }
+        if (!strcmp(a, "--full-system")) {
+            sopt.full_system = true;
             continue;
         }
         const char *v = i + 1 < argc ? argv[++i] : NULL;
@@ -117,7 +125,7 @@ int main(int argc, char **argv)
             break;
         }
         double t1 = bench_now();
-        if (dh_steady_create(net, &study, NULL, &s, &err) != DH_OK) {
+        if (dh_steady_create(net, &study, &sopt, &s, &err) != DH_OK) {
             dh_error_print(&err, stderr);
             dh_network_destroy(&net);
             rc = 1;

@@ -80,7 +80,7 @@ static const char *rc(const rec *r, size_t i)
 }
 
 static const char *const w_study[] = {"steady", "series", "transient", NULL};
-static const char *const w_friction[] = {"colebrook", "swamee_jain", NULL};
+static const char *const w_friction[] = {"colebrook", "swamee_jain", "hazen_williams", NULL};
 static const char *const w_water[] = {"iapws", "incompressible", NULL};
 static const char *const w_laying[] = {"above_ground", "buried", NULL};
 static const char *const w_valve[] = {"pressure_reducing", "check", "throttle", NULL};
@@ -125,7 +125,7 @@ static const field ambient_fields[A_N] = {
 };
 
 enum { S_TYPE, S_FRICTION, S_TOL, S_MAXIT, S_VSTEAM, S_VWATER, S_START, S_END, S_STEP, S_WATER,
-       S_TWATER, S_DURATION, S_OUTINT, S_RTOL, S_ATOL, S_MAXSTEP, S_N };
+       S_TWATER, S_DURATION, S_OUTINT, S_RTOL, S_ATOL, S_MAXSTEP, S_CKPT, S_N };
 static const field study_fields[S_N] = {
     [S_TYPE] = {"type", FT_ENUM, 0, 0, w_study, 0},
     [S_FRICTION] = {"friction", FT_ENUM, 0, 0, w_friction, 0},
@@ -144,6 +144,7 @@ static const field study_fields[S_N] = {
     [S_RTOL] = {"rtol", FT_NUM, 0, F_POS, NULL, 0.1},
     [S_ATOL] = {"atol", FT_NUM, 0, F_POS, NULL, 0.1},
     [S_MAXSTEP] = {"max_step", FT_QTY, DH_Q_TIME, F_NONNEG, NULL, 0},
+    [S_CKPT] = {"checkpoint", FT_QTY, DH_Q_TIME, F_NONNEG, NULL, 0},
 };
 
 enum { N_ID, N_X, N_Y, N_Z, N_N };
@@ -155,7 +156,7 @@ static const field node_fields[N_N] = {
 };
 
 enum { P_ID, P_FROM, P_TO, P_LENGTH, P_DIAM, P_OUTER, P_ROUGH, P_KSUM, P_LEQ, P_WALL, P_INS,
-       P_LAYING, P_SEGMENTS, P_N };
+       P_LAYING, P_SEGMENTS, P_HWC, P_N };
 static const field pipe_fields[P_N] = {
     [P_ID] = {"id", FT_STR, 0, F_REQ | F_NODEF, NULL, 0},
     [P_FROM] = {"from", FT_STR, 0, F_REQ | F_NODEF, NULL, 0},
@@ -170,6 +171,8 @@ static const field pipe_fields[P_N] = {
     [P_INS] = {"insulation", FT_ANY, 0, 0, NULL, 0},
     [P_LAYING] = {"laying", FT_ANY, 0, 0, NULL, 0},
     [P_SEGMENTS] = {"segments", FT_INT, 0, F_POS, NULL, 100000},
+    /* Hazen-Williams C, used when study.friction is hazen_williams (water only); 1..200 */
+    [P_HWC] = {"hazen_williams_c", FT_NUM, 0, F_POS, NULL, 200},
 };
 
 enum { I_THICK, I_COND, I_N };
@@ -817,6 +820,11 @@ static void read_pipe(bctx *bc, const cv_node *map, size_t index)
         }
     }
     if (rec_has(&r, P_WALL)) get_qty(&r, P_WALL, &s.wall_conductivity);
+    if (rec_has(&r, P_HWC) && get_num(&r, P_HWC, &s.hazen_williams_c) && s.hazen_williams_c < 1) {
+        case_error(ctx, DH_ERR_INPUT, &r.v[P_HWC]->pos, rc(&r, P_HWC),
+                   "'hazen_williams_c' must lie between 1 and 200, got '%s'", r.v[P_HWC]->text);
+        s.hazen_williams_c = 0;
+    }
     if (rec_has(&r, P_SEGMENTS)) {
         long seg;
         if (get_int(&r, P_SEGMENTS, &seg)) s.segments = (unsigned)seg;
@@ -2358,6 +2366,7 @@ static void transient_study(case_ctx *ctx, const cv_node *n, dh_transient_spec *
     if (rec_has(&r, S_RTOL)) get_num(&r, S_RTOL, &t->rtol);
     if (rec_has(&r, S_ATOL)) get_num(&r, S_ATOL, &t->atol);
     if (rec_has(&r, S_MAXSTEP)) get_qty(&r, S_MAXSTEP, &t->max_step);
+    if (rec_has(&r, S_CKPT)) get_qty(&r, S_CKPT, &t->checkpoint);
 }
 
 /* The value of a demand event: a fraction of the design demand ("80 %") or an absolute demand
@@ -2673,31 +2682,35 @@ static const field fuel_fields[FU_N] = {
     [FU_PRICE] = {"price", FT_NUM, 0, F_NONNEG, NULL, 0},
 };
 
-enum { RT_ORDER, RT_CHECKS, RT_REINF, RT_PLANTFUEL, RT_FEED, RT_N };
+static const char *const w_combine[] = {"greedy", "none", NULL};
+enum { RT_ORDER, RT_CHECKS, RT_REINF, RT_PLANTFUEL, RT_FEED, RT_COMBINE, RT_N };
 static const field retire_fields[RT_N] = {
     [RT_ORDER] = {"order", FT_ANY, 0, 0, NULL, 0},
     [RT_CHECKS] = {"checks", FT_ANY, 0, 0, NULL, 0},
     [RT_REINF] = {"reinforcements", FT_ANY, 0, 0, NULL, 0},
     [RT_PLANTFUEL] = {"plant_fuel", FT_STR, 0, 0, NULL, 0},
     [RT_FEED] = {"feedwater_temperature", FT_QTY, DH_Q_TEMPERATURE, F_ABS, NULL, 0},
+    [RT_COMBINE] = {"combine", FT_ENUM, 0, 0, w_combine, 0},
 };
 
-enum { RC_N1, RC_HOUR, RC_MARGIN, RC_TMARGIN, RC_VEL, RC_N };
-static const char *const w_hour[] = {"design", NULL};
+enum { RC_N1, RC_HOUR, RC_MARGIN, RC_TMARGIN, RC_VEL, RC_HOURS, RC_N };
+static const char *const w_hour[] = {"design", "series_worst_hours", NULL};
 static const field rchecks_fields[RC_N] = {
     [RC_N1] = {"n1", FT_BOOL, 0, 0, NULL, 0},
     [RC_HOUR] = {"hour", FT_ENUM, 0, 0, w_hour, 0},
     [RC_MARGIN] = {"min_margin", FT_QTY, DH_Q_PRESSURE_DIFF, F_NONNEG, NULL, 0},
     [RC_TMARGIN] = {"min_temperature_margin", FT_QTY, DH_Q_TEMPERATURE_DIFF, F_NONNEG, NULL, 0},
     [RC_VEL] = {"max_steam_velocity", FT_QTY, DH_Q_VELOCITY, F_NONNEG, NULL, 0},
+    [RC_HOURS] = {"hours", FT_INT, 0, F_POS, NULL, 20},
 };
 
-enum { RF_ID, RF_TYPE, RF_PIPE, RF_DIAM, RF_N };
+enum { RF_ID, RF_TYPE, RF_PIPE, RF_DIAM, RF_COST, RF_N };
 static const field reinf_fields[RF_N] = {
     [RF_ID] = {"id", FT_STR, 0, F_REQ, NULL, 0},
     [RF_TYPE] = {"type", FT_ENUM, 0, F_REQ, w_reinforce, 0},
     [RF_PIPE] = {"pipe", FT_STR, 0, F_REQ, NULL, 0},
     [RF_DIAM] = {"diameter", FT_DIAM, DH_Q_LENGTH, F_POS | F_REQ, NULL, 0},
+    [RF_COST] = {"cost", FT_NUM, 0, F_NONNEG, NULL, 0}, /* engineer's currency */
 };
 
 /* `current_load`: a steam flow (t/h) or, for a heat consumer's site, a heat load (MW). */
@@ -2841,6 +2854,8 @@ static void read_retire(case_ctx *ctx, const cv_node *n, dh_retire_spec *rs)
     if (rec_has(&r, RT_PLANTFUEL) && get_str(&r, RT_PLANTFUEL, &s))
         snprintf(rs->plant_fuel, sizeof rs->plant_fuel, "%s", s);
     opt_qty(&r, RT_FEED, &rs->feedwater_temperature);
+    int ce;
+    if (rec_has(&r, RT_COMBINE) && get_enum(&r, RT_COMBINE, &ce)) rs->combine = ce == 0;
     const cv_node *o = r.v[RT_ORDER];
     rs->order_auto = true;
     if (o && o->kind == CV_SCALAR && !strcmp(o->text, "auto")) {
@@ -2885,7 +2900,9 @@ static void read_retire(case_ctx *ctx, const cv_node *n, dh_retire_spec *rs)
         bool b;
         int e;
         if (rec_has(&cr, RC_N1) && get_bool(&cr, RC_N1, &b)) rs->check_n1 = b;
-        if (rec_has(&cr, RC_HOUR)) get_enum(&cr, RC_HOUR, &e);
+        if (rec_has(&cr, RC_HOUR) && get_enum(&cr, RC_HOUR, &e)) rs->check_series = e == 1;
+        long nh;
+        if (rec_has(&cr, RC_HOURS) && get_int(&cr, RC_HOURS, &nh)) rs->check_hours = (size_t)nh;
         opt_qty(&cr, RC_MARGIN, &rs->min_margin);
         opt_qty(&cr, RC_TMARGIN, &rs->min_temperature_margin);
         opt_qty(&cr, RC_VEL, &rs->max_steam_velocity);
@@ -2909,6 +2926,7 @@ static void read_retire(case_ctx *ctx, const cv_node *n, dh_retire_spec *rs)
             dh_reinforcement_spec *f = &rs->reinf[rs->n_reinf];
             memset(f, 0, sizeof *f);
             f->pipe_row = DH_NONE;
+            f->cost = NAN;
             f->line = rl->items[k]->pos.line;
             f->col = rl->items[k]->pos.col;
             int e;
@@ -2921,6 +2939,7 @@ static void read_retire(case_ctx *ctx, const cv_node *n, dh_retire_spec *rs)
             else ok = false;
             if (!(rec_has(&fr, RF_DIAM) && get_diam(&fr, RF_DIAM, &f->diameter, &f->outer_diameter)))
                 ok = false;
+            if (rec_has(&fr, RF_COST)) get_num(&fr, RF_COST, &f->cost);
             if (ok) rs->n_reinf++;
         }
     }
@@ -2938,6 +2957,9 @@ static void read_retire_sections(case_ctx *ctx, const cv_node *boilers, const cv
     rs->feedwater_temperature = 293.15; /* 20 degC make-up water of a small plant boiler house */
     rs->plant_fuel_index = DH_NONE;
     rs->order_auto = true;
+    rs->check_series = false;
+    rs->check_hours = 3;              /* docs/retire.md "Hours of a series" */
+    rs->combine = true;
     snprintf(rs->plant_fuel, sizeof rs->plant_fuel, "coal");
     if (boilers) {
         if (boilers->kind != CV_SEQ)
@@ -3039,6 +3061,41 @@ static const char *base_name(case_ctx *ctx, const char *path)
 
 static void read_sweep(case_ctx *ctx, const cv_node *n, const dh_srcpos *key_pos, dh_case *c);
 
+/* `study.friction: hazen_williams` against the built network (media are known only now):
+ * every pipe needs its `hazen_williams_c`, and no pipe may carry steam (Hazen-Williams is an
+ * empirical law for water at ordinary temperatures; EPANET 2.2 manual section 3.1). Errors at
+ * each pipe missing its C, and one at `friction:` for the steam pipes. */
+static void friction_resolve(case_ctx *ctx, const dh_network *net, const dh_study *st,
+                             const cv_node *study)
+{
+    if (st->friction != DH_FRICTION_HAZEN_WILLIAMS) return;
+    const cv_pair *fr = study && study->kind == CV_MAP ? cv_map_find(study, "friction") : NULL;
+    const dh_srcpos *fpos = fr ? &fr->value->pos : study ? &study->pos : NULL;
+    const dh_pipes *P = &net->pipes;
+    size_t n_steam = 0, first_steam = DH_NONE;
+    char where[40] = "";
+    if (fpos) snprintf(where, sizeof where, " (line %d)", fpos->line);
+    for (size_t i = 0; i < P->n; i++) {
+        size_t l = P->link[i];
+        if (net->nodes.medium[net->links.from[l]] == DH_MEDIUM_STEAM ||
+            net->nodes.medium[net->links.to[l]] == DH_MEDIUM_STEAM) {
+            if (!n_steam++) first_steam = l;
+        } else if (!(P->hazen_williams_c[i] > 0)) {
+            char comp[DH_ERROR_COMP_MAX];
+            snprintf(comp, sizeof comp, "pipe %s", net->links.id[l]);
+            case_error(ctx, DH_ERR_INPUT, &net->links.pos[l], comp,
+                       "no 'hazen_williams_c': the study's friction is hazen_williams%s, which "
+                       "needs each pipe's Hazen-Williams C", where);
+        }
+    }
+    if (n_steam)
+        case_error(ctx, DH_ERR_INPUT, fpos, "study",
+                   "friction hazen_williams is a law for water pipes only, and %zu pipe%s carr%s "
+                   "steam (pipe %s at line %d): use colebrook or swamee_jain", n_steam,
+                   n_steam == 1 ? "" : "s", n_steam == 1 ? "ies" : "y",
+                   net->links.id[first_steam], net->links.pos[first_steam].line);
+}
+
 dh_status case_build(case_ctx *ctx, cv_node *root, dh_case *c)
 {
     if (root->kind == CV_NULL) {
@@ -3119,6 +3176,7 @@ dh_status case_build(case_ctx *ctx, cv_node *root, dh_case *c)
         return ctx->first;
     }
     if (st != DH_OK) return st;
+    friction_resolve(ctx, net, &c->study, top.v[T_STUDY]);
     plant_resolve(ctx, net, &c->plant);
     series_resolve(ctx, net, &c->series);
     transient_resolve(ctx, net, c);

@@ -17,6 +17,9 @@ typedef enum dh_study_type {
 typedef enum dh_friction_model {
     DH_FRICTION_COLEBROOK = 0,   /* Colebrook-White, solved to machine precision */
     DH_FRICTION_SWAMEE_JAIN = 1, /* explicit approximation used by EPANET */
+    DH_FRICTION_HAZEN_WILLIAMS = 2, /* water only: h = 10.667 C^-1.852 d^-4.871 L Q^1.852 with
+                                       each pipe's C (pipes.hazen_williams_c; EPANET's H-W;
+                                       docs/model-pipes.md) */
 } dh_friction_model;
 
 /* `study: {water: iapws | incompressible}` (docs/case-format.md, docs/model.md "Incompressible
@@ -154,6 +157,7 @@ typedef struct dh_transient_spec {
     double rtol;            /* IDA relative tolerance (default 1e-6) */
     double atol;            /* absolute tolerance factor x the unknowns' scales (default rtol) */
     double max_step;        /* s, largest internal step (0: IDA's choice) */
+    double checkpoint;      /* s between checkpoints (`study.checkpoint`; 0: none) */
     size_t n_events;
     dh_case_event events[DH_CASE_EVENTS_MAX]; /* in file order */
 } dh_transient_spec;
@@ -212,6 +216,7 @@ typedef struct dh_reinforcement_spec {
     char pipe[DH_RETIRE_ID_MAX];
     double diameter, outer_diameter; /* m (outer 0: builder default) */
     size_t pipe_row;                 /* resolved: row in the pipe table */
+    double cost;                     /* `cost:` in the engineer's currency (NaN: not given) */
     int line, col;
 } dh_reinforcement_spec;
 
@@ -236,6 +241,14 @@ typedef struct dh_retire_spec {
     double feedwater_temperature; /* K, small boilers' feedwater (fuel they burn today) */
     size_t n_reinf;
     dh_reinforcement_spec reinf[DH_RETIRE_REINF_MAX];
+    /* `checks.hour: series_worst_hours` (docs/retire.md "Hours of a series"): each step is
+     * checked at the hours picked from one series run of today's network (the case's
+     * `weather:`, `calendar:`, `loads:` and study window) instead of the design hour */
+    bool check_series;          /* false: `hour: design` (default) */
+    size_t check_hours;         /* `checks.hours` N (default 3): N highest plant load + N lowest
+                                   worst margin + each site's load peak, de-duplicated */
+    bool combine;               /* `combine: greedy` (default): reinforcements accumulated when
+                                   none alone unlocks every step; `none`: each alone only */
     int line, col;
 } dh_retire_spec;
 

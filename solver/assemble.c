@@ -142,50 +142,15 @@ static double h_pT_checked(asm_ctx *c, double p, double T, double *cp, double *d
     return h;
 }
 
-/* Two-phase state from the saturation line, for the states where dh_props_ph_fast misplaces a
- * wet state (h between h' and h'') in region 2 below Tsat (found while writing this solver;
- * tests/props/test_props_wet.c holds the cases; the properties module's fix in progress passes
- * it: remove this guard once that fix is committed). A no-op for correct states. Homogeneous mixture:
- * v = v' + x (v'' - v'), x = (h - h')/(h'' - h'); d/dp by central differences of the
- * saturation line. Returns 0 when (p, h) is not such a state. */
-static int wet_guard(double p, double h, dh_ph_state *st)
-{
-    if (st->region != 2 || !(p < 22.064e6) || !(st->T < dh_if97_tsat(p) - 0.01)) return 0;
-    double hl[3], hv[3], vl[3], vv[3], dp = 1e-6 * p;
-    for (int i = 0; i < 3; i++) {
-        dh_props L, V;
-        double pp = p + (i - 1) * dp;
-        if (dh_props_px(pp, 0.0, &L, NULL) || dh_props_px(pp, 1.0, &V, NULL)) return 0;
-        hl[i] = L.h;
-        hv[i] = V.h;
-        vl[i] = 1.0 / L.rho;
-        vv[i] = 1.0 / V.rho;
-    }
-    if (!(h > hl[1] && h < hv[1])) return 0;
-    double v[3];
-    for (int i = 0; i < 3; i++) v[i] = vl[i] + (h - hl[i]) / (hv[i] - hl[i]) * (vv[i] - vl[i]);
-    double x = (h - hl[1]) / (hv[1] - hl[1]);
-    double mu = st->mu;
-    memset(st, 0, sizeof *st);
-    st->region = 4;
-    st->T = dh_if97_tsat(p);
-    st->x = x;
-    st->rho = 1.0 / v[1];
-    st->drho_dp = -st->rho * st->rho * (v[2] - v[0]) / (2 * dp);
-    st->drho_dh = -st->rho * st->rho * (vv[1] - vl[1]) / (hv[1] - hl[1]);
-    st->dT_dp = dh_if97_dtsat_dp(p);
-    st->dT_dh = 0.0;
-    st->cp = NAN;
-    st->mu = mu;
-    return 1;
-}
+/* (The wet-state guard that rebuilt region-4 states which dh_props_ph_fast had put in region 2
+ * below Tsat is gone: the properties module's fix is in, its locate_py confirms every region-2
+ * classification by the forward equation, and tests/props/test_props_wet.c holds the cases. It
+ * cost one Tsat(p) per region-2 evaluation.) */
 
 dh_status st_props_ph(double p, double h, int transport, dh_ph_state *st)
 {
     if (!(isfinite(p) && p > 0 && isfinite(h))) return DH_RECOVERABLE;
-    dh_status r = dh_props_ph_fast(p, h, transport, st);
-    if (r == DH_OK) wet_guard(p, h, st);
-    return r;
+    return dh_props_ph_fast(p, h, transport, st);
 }
 
 static void ph_checked(asm_ctx *c, double p, double h, int transport, dh_ph_state *st)
@@ -200,8 +165,7 @@ static void ph_checked(asm_ctx *c, double p, double h, int transport, dh_ph_stat
         return;
     }
     st->region = 0;
-    if (isfinite(p) && p > 0 && isfinite(h) && dh_props_ph_fast(p, h, transport, st) == DH_OK)
-        wet_guard(p, h, st);
+    if (isfinite(p) && p > 0 && isfinite(h)) dh_props_ph_fast(p, h, transport, st);
     if ((st->region == 0 || !(st->rho > 0)) && isfinite(p) && isfinite(h)) {
         /* a trial state outside the property range: evaluate at the nearest state inside it
          * (derivatives of the clamped variable are 0), so the residual stays finite and large
@@ -209,7 +173,6 @@ static void ph_checked(asm_ctx *c, double p, double h, int transport, dh_ph_stat
          * residual failure; it gives up after repeated ones) */
         double pc = fmin(fmax(p, 2e3), 5e7), hc = fmin(fmax(h, 2e4), 3.9e6);
         if (dh_props_ph_fast(pc, hc, transport, st) == DH_OK) {
-            wet_guard(pc, hc, st);
             st->drho_dp = pc != p ? 0.0 : st->drho_dp;
             st->dT_dp = pc != p ? 0.0 : st->dT_dp;
             st->drho_dh = hc != h ? 0.0 : st->drho_dh;
@@ -227,15 +190,52 @@ static void ph_checked(asm_ctx *c, double p, double h, int transport, dh_ph_stat
     }
 }
 
+/* ---- property memos (docs/model.md, "Property reuse") ----------------------------------------
+ * KINSOL evaluates the residual at a point and then asks for the Jacobian there; an attempt
+ * starts with a scale evaluation at the point its first residual is taken; the results are
+ * filled at the last iterate. Each node and pipe segment keeps the (p, h) of its last property
+ * call and its outputs, and a call with bitwise-equal inputs returns them (the same numbers a
+ * fresh call gives: no tolerance). A state outside the property range is never memoised (it
+ * must flag the evaluation again). */
+static inline uint64_t bits(double x)
+{
+    uint64_t b;
+    memcpy(&b, &x, sizeof b);
+    return b;
+}
+
+static inline bool memo_hit(const st_phmemo *m, double p, double h)
+{
+    return m && m->ok && m->kp == bits(p) && m->kh == bits(h);
+}
+
+/* ph_checked (no transport) through the memo m (NULL: none) */
+static void ph_memo(asm_ctx *c, st_phmemo *m, double p, double h, dh_ph_state *st)
+{
+    if (memo_hit(m, p, h)) {
+        *st = m->st;
+        return;
+    }
+    int bad0 = c->bad;
+    c->bad = 0;
+    ph_checked(c, p, h, 0, st);
+    if (m) {
+        m->kp = bits(p);
+        m->kh = bits(h);
+        m->ok = !c->bad;
+        m->st = *st;
+    }
+    c->bad |= bad0;
+}
+
 /* Viscosity and its derivatives with respect to p and h at a mean state (IAPWS 2008 through
- * dh_viscosity(rho, T); d mu/d rho and d mu/d T by central differences of that closed form). */
+ * dh_viscosity_deriv(rho, T): the closed form and its analytic d mu/d rho, d mu/d T, one
+ * evaluation instead of five of central differences). */
 static double mean_viscosity(const dh_ph_state *st, double *mu_p, double *mu_h)
 {
     double rho = st->rho, T = st->T;
-    double mu = dh_viscosity(rho, T);
-    double dr = 1e-6 * rho, dT = 1e-4;
-    double mr = (dh_viscosity(rho + dr, T) - dh_viscosity(rho - dr, T)) / (2 * dr);
-    double mT = (dh_viscosity(rho, T + dT) - dh_viscosity(rho, T - dT)) / (2 * dT);
+    double mr = 0, mT = 0;
+    double mu = dh_viscosity_deriv(rho, T, &mr, &mT);
     if (!isfinite(mu) || mu <= 0) {
         mu = 3e-4;
         mr = mT = 0;
@@ -286,8 +286,37 @@ static void pipe_ambient(asm_ctx *c, const st_edge *E, pipe_amb *A)
         A->td_p = 0.5 * E->pair_ratio * ndp->dT_dp;
         A->td_h = 0.5 * E->pair_ratio * ndp->dT_dh;
     }
-    A->h[0] = h_pT_checked(c, c->u[IP(s, E->a)], A->t_eff, &A->cp[0], &A->hp[0]);
-    A->h[1] = h_pT_checked(c, c->u[IP(s, E->b)], A->t_eff, &A->cp[1], &A->hp[1]);
+    /* steam mains: the condensate is drained through the traps before it can freeze, so the
+     * slow-flow limit of the arrival is liquid at max(t_eff, 0.01 degC) (the exchange rate r
+     * keeps the true t_eff; docs/model-pipes.md "Condensate drainage") */
+    double t_lim = A->t_eff;
+    bool steam = s->net->nodes.medium[s->net->links.from[E->owner]] == DH_MEDIUM_STEAM;
+    bool floored = steam && t_lim < DH_CONDENSATE_T_MIN;
+    if (floored) t_lim = DH_CONDENSATE_T_MIN;
+    bool steam_lin = steam && E->pc == DH_NONE && t_lim <= 373.15;
+    /* steam pipes: the condensate's liquid enthalpy linear in p (memoised per temperature,
+     * dh_condensate_h_ambient, error < 4 J/kg); otherwise IF97 at each end's pressure */
+    for (int j = 0; j < 2; j++) {
+        double pj = c->u[IP(s, j == 0 ? E->a : E->b)];
+        if (steam_lin && pj > 0 && pj < 5e6 &&
+            dh_condensate_h_ambient(pj, t_lim, &A->h[j], &A->cp[j], &A->hp[j]) == DH_OK)
+            continue;
+        /* IF97 h(p_end, t_lim) through the pipe end's memo */
+        st_ambmemo *am = s->amb_memo ? &s->amb_memo[2 * (size_t)(E - s->edge) + j] : NULL;
+        if (am && am->ok && am->kp == bits(pj) && am->kt == bits(t_lim)) {
+            A->h[j] = am->h, A->cp[j] = am->cp, A->hp[j] = am->hp;
+            continue;
+        }
+        int bad0 = c->bad;
+        c->bad = 0;
+        A->h[j] = h_pT_checked(c, pj, t_lim, &A->cp[j], &A->hp[j]);
+        if (am) {
+            am->kp = bits(pj), am->kt = bits(t_lim), am->ok = !c->bad;
+            am->h = A->h[j], am->cp = A->cp[j], am->hp = A->hp[j];
+        }
+        c->bad |= bad0;
+    }
+    if (floored) A->cp[0] = A->cp[1] = 0.0; /* d h_amb / d t_eff */
 }
 
 static double pipe_arrival(asm_ctx *c, const st_edge *E, size_t up, double m, const pipe_amb *A,
@@ -384,19 +413,51 @@ static void edge_pipe(asm_ctx *c, size_t e)
     double m = u[IM(s, e)], pa = u[IP(s, E->a)], pb = u[IP(s, E->b)];
     double pm = 0.5 * (pa + pb), hm = 0.5 * (u[IH(s, E->a)] + u[IH(s, E->b)]);
     dh_ph_state st;
-    ph_checked(c, pm, hm, 0, &st);
-    double mu_p = 0, mu_h = 0;
-    double mu = s->incompressible ? s->mu_fix : mean_viscosity(&st, &mu_p, &mu_h);
+    double mu_p = 0, mu_h = 0, mu;
+    st_phmemo *mm = s->edge_memo ? &s->edge_memo[e] : NULL;
+    bool hit = memo_hit(mm, pm, hm);
+    if (hit) {
+        st = mm->st;
+        mu = mm->mu, mu_p = mm->mu_p, mu_h = mm->mu_h;
+    } else {
+        int bad0 = c->bad;
+        c->bad = 0;
+        ph_checked(c, pm, hm, 0, &st);
+        mu = s->incompressible ? s->mu_fix : mean_viscosity(&st, &mu_p, &mu_h);
+        if (mm) {
+            mm->kp = bits(pm), mm->kh = bits(hm), mm->ok = !c->bad;
+            mm->st = st;
+            mm->mu = mu, mm->mu_p = mu_p, mm->mu_h = mu_h;
+            mm->fok = false;
+        }
+        c->bad |= bad0;
+    }
     double rho = st.rho;
     double dp = 0, dpm = 0, dpr = 0, dpmu = 0;
-    dh_pipe_pressure_loss(m, rho, mu, &E->hyd, s->study.friction, &dp, &dpm, &dpr, &dpmu);
+    if (hit && mm->fok && mm->km == bits(m)) {
+        /* the friction of the same (m, rho, mu): Colebrook's iteration not repeated */
+        dp = mm->dp, dpm = mm->dpm, dpr = mm->dpr, dpmu = mm->dpmu;
+    } else {
+        dh_pipe_pressure_loss(m, rho, mu, &E->hyd, s->study.friction, &dp, &dpm, &dpr, &dpmu);
+        if (mm && mm->ok) {
+            mm->km = bits(m), mm->fok = true;
+            mm->dp = dp, mm->dpm = dpm, mm->dpr = dpr, mm->dpmu = dpmu;
+        }
+    }
     const st_nodeprop *na = &s->np[E->a], *nb = &s->np[E->b];
     double A2 = E->hyd.area * E->hyd.area, m2 = m * m / A2;
     double acc = m2 * (1.0 / nb->rho - 1.0 / na->rho);
     size_t row = IM(s, e);
-    double Rpa = pa - pb - dp - rho * DH_G * E->dz - acc;
-    double mean_p = -0.5 * (dpr * st.drho_dp + dpmu * mu_p + DH_G * E->dz * st.drho_dp);
-    double mean_h = -0.5 * (dpr * st.drho_dh + dpmu * mu_h + DH_G * E->dz * st.drho_dh);
+    /* column density of the gravity term: a wet steam segment drains its condensate through
+     * the traps at its ends, so only the vapour weighs (dh_steam_column_density,
+     * docs/model-pipes.md "Condensate drainage"); water pipes: rho */
+    double rc = rho, rc_p = st.drho_dp, rc_h = st.drho_dh;
+    if (E->dz != 0.0 && !s->incompressible &&
+        s->net->nodes.medium[s->net->links.from[E->owner]] == DH_MEDIUM_STEAM)
+        rc = dh_steam_column_density(pm, rho, st.x, st.drho_dp, st.drho_dh, &rc_p, &rc_h);
+    double Rpa = pa - pb - dp - rc * DH_G * E->dz - acc;
+    double mean_p = -0.5 * (dpr * st.drho_dp + dpmu * mu_p + DH_G * E->dz * rc_p);
+    double mean_h = -0.5 * (dpr * st.drho_dh + dpmu * mu_h + DH_G * E->dz * rc_h);
     double g[5];
     g[0] = -dpm - 2.0 * m / A2 * (1.0 / nb->rho - 1.0 / na->rho);
     g[1] = 1.0 + mean_p - m2 * na->drho_dp / (na->rho * na->rho);
@@ -453,7 +514,7 @@ static void edge_valve(asm_ctx *c, size_t e)
     double m = u[IM(s, e)], pa = u[IP(s, E->a)], pb = u[IP(s, E->b)];
     double pm = 0.5 * (pa + pb), hm = 0.5 * (u[IH(s, E->a)] + u[IH(s, E->b)]);
     dh_ph_state st;
-    ph_checked(c, pm, hm, 0, &st);
+    ph_memo(c, s->edge_memo ? &s->edge_memo[e] : NULL, pm, hm, &st);
     double rho = st.rho;
     size_t row = IM(s, e);
     double g[5] = {0, 0, 0, 0, 0};
@@ -494,7 +555,7 @@ static void edge_pump(asm_ctx *c, size_t e)
     double m = u[IM(s, e)], pa = u[IP(s, E->a)], pb = u[IP(s, E->b)];
     double pm = 0.5 * (pa + pb), hm = 0.5 * (u[IH(s, E->a)] + u[IH(s, E->b)]);
     dh_ph_state st;
-    ph_checked(c, pm, hm, 0, &st);
+    ph_memo(c, s->edge_memo ? &s->edge_memo[e] : NULL, pm, hm, &st);
     double rho = st.rho;
     size_t row = IM(s, e);
     double R, Rm, Rr;
@@ -693,7 +754,7 @@ static void node_props(asm_ctx *c)
     dh_steady *s = c->s;
     for (size_t k = 0; k < s->nn; k++) {
         dh_ph_state st;
-        ph_checked(c, c->u[IP(s, k)], c->u[IH(s, k)], 0, &st);
+        ph_memo(c, s->node_memo ? &s->node_memo[k] : NULL, c->u[IP(s, k)], c->u[IH(s, k)], &st);
         st_nodeprop *np = &s->np[k];
         np->T = st.T;
         np->rho = st.rho;
@@ -905,6 +966,11 @@ dh_status st_pattern_build(dh_steady *s, dh_error *err)
     if (!s->edge_wref)
         return dh_error_set(err, DH_ERR_NOMEM, NULL, NULL, "steady solver: out of memory");
     for (size_t e = 0; e < s->ne; e++) s->edge_wref[e] = 1e-3;
+    s->node_memo = calloc(s->nn ? s->nn : 1, sizeof *s->node_memo);
+    s->edge_memo = calloc(s->ne ? s->ne : 1, sizeof *s->edge_memo);
+    s->amb_memo = calloc(s->ne ? 2 * s->ne : 1, sizeof *s->amb_memo);
+    if (!s->node_memo || !s->edge_memo || !s->amb_memo)
+        return dh_error_set(err, DH_ERR_NOMEM, NULL, NULL, "steady solver: out of memory");
     asm_ctx c = {.s = s, .u = s->u_guess, .f = s->f, .pattern = true, .jac = true};
     eval_ctx(&c);
     if (c.nomem) {
@@ -922,11 +988,33 @@ dh_status st_pattern_build(dh_steady *s, dh_error *err)
         free(c.pcol);
         return dh_error_set(err, DH_ERR_NOMEM, NULL, NULL, "steady solver: out of memory");
     }
+    /* ki sorted by (column, row, stamp): a counting sort by column (stable in the stamp), then
+     * each column's few stamps by row (insertion sort; qsort for long columns, e.g. a return
+     * header's pressure in every consumer row). O(stamps), where one qsort of all stamps was
+     * ~4 % of a 10^5-pipe solve. s->colptr serves as the column counter. */
+    for (size_t i = 0; i < ns; i++) s->colptr[c.pcol[i] + 1]++;
+    for (size_t j = 0; j < n; j++) s->colptr[j + 1] += s->colptr[j];
     for (size_t i = 0; i < ns; i++) {
-        ki[i].key = (uint64_t)c.pcol[i] * (uint64_t)n + c.prow[i];
-        ki[i].idx = i;
+        size_t w = s->colptr[c.pcol[i]]++;
+        ki[w].key = (uint64_t)c.pcol[i] * (uint64_t)n + c.prow[i];
+        ki[w].idx = i;
     }
-    qsort(ki, ns, sizeof *ki, cmp_key);
+    for (size_t j = n; j > 0; j--) s->colptr[j] = s->colptr[j - 1]; /* back to the starts */
+    s->colptr[0] = 0;
+    for (size_t j = 0; j < n; j++) {
+        size_t b0 = s->colptr[j], b1 = s->colptr[j + 1];
+        if (b1 - b0 > 32) {
+            qsort(ki + b0, b1 - b0, sizeof *ki, cmp_key);
+            continue;
+        }
+        for (size_t a = b0 + 1; a < b1; a++) {
+            key_idx t = ki[a];
+            size_t q = a;
+            for (; q > b0 && cmp_key(&ki[q - 1], &t) > 0; q--) ki[q] = ki[q - 1];
+            ki[q] = t;
+        }
+    }
+    memset(s->colptr, 0, (n + 1) * sizeof(size_t));
     size_t nnz = 0;
     for (size_t i = 0; i < ns; i++)
         if (i == 0 || ki[i].key != ki[i - 1].key) nnz++;
@@ -977,6 +1065,11 @@ dh_status st_pattern_build(dh_steady *s, dh_error *err)
 
 void st_pattern_free(dh_steady *s)
 {
+    free(s->node_memo);
+    free(s->edge_memo);
+    free(s->amb_memo);
+    s->node_memo = s->edge_memo = NULL;
+    s->amb_memo = NULL;
     free(s->diag_slot);
     free(s->edge_fs);
     free(s->edge_wref);
@@ -1005,14 +1098,17 @@ int st_update_scales(dh_steady *s, const double *u)
     int r = st_eval(s, u, s->f, true);
     s->jx_valid = false;
     if (r) return r;
-    /* momentum weights: 1 / (mean density at u), then the Jacobian again with them */
-    for (size_t e = 0; e < s->ne; e++)
-        if (s->edge[e].kind == ST_PIPE && s->ew[e].rho > 0) s->edge_wref[e] = 1.0 / s->ew[e].rho;
-    r = st_eval(s, u, s->f, true);
-    if (r) return r;
+    /* momentum weights: 1 / (mean density at u); a pipe row is W R_pa with W = rho wref
+     * (edge_pipe), so its diagonal with the new weight is the old one x wref_new / wref_old
+     * (no second evaluation) */
     for (size_t e = 0; e < s->ne; e++) {
         size_t i = 2 * s->nn + e, z = s->diag_slot[i];
         double d = z != DH_NONE ? fabs(s->jx[z]) : 0.0;
+        if (s->edge[e].kind == ST_PIPE && s->ew[e].rho > 0) {
+            double w = 1.0 / s->ew[e].rho;
+            d *= w / s->edge_wref[e];
+            s->edge_wref[e] = w;
+        }
         double fs = d * s->m_ref;
         s->edge_fs[e] = isfinite(fs) && fs > s->dp_ref ? fs : s->dp_ref;
     }

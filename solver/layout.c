@@ -224,6 +224,7 @@ dh_status st_layout_build(dh_steady *s, dh_error *err)
                     snprintf(err->component, sizeof err->component, "%s", comp);
                     return err->code;
                 }
+                dh_pipe_hyd_set_hazen_williams(&e->hyd, net->pipes.hazen_williams_c[row], NULL);
                 e->ua = isfinite(heat.u_self) && heat.u_self > 0 ? heat.u_self * seglen : 0.0;
                 e->t_amb = heat.t_ambient;
                 if (heat.pair != DH_NONE && heat.u_self > 0) {
@@ -435,7 +436,19 @@ dh_status st_layout_build(dh_steady *s, dh_error *err)
     s->p_ref = pmax > 1e5 ? pmax : 1e5;
     s->dp_ref = 1e4;
     s->h_ref = 1e6;
-    s->eps_mix = 1e-7 * s->m_ref;
+    /* mixing smoothing width: 1e-7 of the design flow; 1e-6 on networks without steam. A
+     * nearly still loop pipe between ends at different heights folds the residual when its
+     * arrival enthalpy switches over too sharply with the flow direction: the mixing row's
+     * slope d h / d m ~ (h_fwd - h_rev) / eps_mix against the buoyancy of the momentum row
+     * (h + g z energy, rho(h) g dz) gave a loop gain of 2.8 at 1e-7 on the 10^4-pipe radial
+     * bench (N512: Newton stalled at 2e-5 with exact steps; docs/model.md "Smoothing"), 0.28
+     * at 1e-6 (7 iterations). pos(m) - max(m, 0) = eps^2 / (4 |m|) for |m| >> eps: below 1e-12
+     * kg/s at 0.1 kg/s. Steam keeps 1e-7: a still tie main's condensate is bounded by its
+     * flow to 1e-6 kg/s (tests/series/test_drainage.c). */
+    bool steam = false;
+    for (size_t k = 0; k < net->nodes.n; k++)
+        if (net->nodes.medium[k] == DH_MEDIUM_STEAM) steam = true;
+    s->eps_mix = (steam ? 1e-7 : 1e-6) * s->m_ref;
     s->m_lin = 1e-4 * s->m_ref;
     /* closed check valve: 1e-6 of the design flow leaks back per bar of reverse difference */
     s->k_block = 1e5 / (1e-6 * s->m_ref);

@@ -11,14 +11,18 @@
  *   (J_KK - J_KE G^-1 J_EK) x_K = b_K - J_KE G^-1 b_E        (EPANET's A G^-1 A^T, Todini &
  *   x_E = G^-1 (b_E - J_EK x_K)                                Pilati 1988; KLU, AMD)
  *   J_HH x_H = b_H - J_HK x_K - J_HE x_E                     (the transport equations: nearly
- *                                                              triangular in flow order; KLU)
+ *                                                              triangular in flow order: a
+ *                                                              sweep, st_hsolve; KLU fallback)
  * For water the left-out blocks are small (d rho / d h ~ 1e-3 of the friction terms' scale), so
  * KINSOL's Newton converges as before with an iteration or two more near the end, and each
  * factorisation is of a system the size of the node count instead of 2 nodes + edges: on a
  * 10^5-pipe street grid 0.17 s instead of 1.8 s per refactorisation (bench/README.md).
- * KINSOL's line search still uses the exact J (its product with the step). Both symbolic
- * analyses are done once, klu_refactor afterwards (a fresh klu_factor when the pivots' rcond
- * falls below RL_RCOND_MIN, or after st_linsol_reduced_reset).
+ * KINSOL's line search still uses the exact J (its product with the step). The step is M^-1 b
+ * with two block Gauss-Seidel corrections, and GMRES preconditioned by M when they leave more
+ * than RL_FALLBACK (rl_solve). The symbolic analyses are done once, klu_refactor afterwards (a
+ * fresh klu_factor when the pivots' rcond falls below RL_RCOND_MIN, or after
+ * st_linsol_reduced_reset); J_HH is factorised only when its sweep is refused.
+ * Exports also st_hsolve_* (steady_internal.h; tests/solver/test_hsweep.c).
  *
  * Used for networks st_linsol_reduced_applicable accepts (water nodes, pipes, water heat
  * consumers, water draws); the others keep SUNLinSol_KLU on the full system.
@@ -36,8 +40,12 @@
 #include "steady_internal.h"
 
 #define RL_RCOND_MIN 1e-13 /* below it a refactorisation's pivots are recomputed (klu_factor) */
-#ifndef RL_SWEEPS
-#define RL_SWEEPS 2 /* corrections of the block-triangular step (rl_solve) */
+#define RL_SWEEPS 2    /* block Gauss-Seidel corrections before GMRES (rl_solve) */
+#define RL_FALLBACK 1e-2 /* GMRES only when the corrections leave more than this */
+#define RL_KRYLOV 10   /* GMRES restart length (rl_solve) */
+#define RL_RESTARTS 1  /* GMRES cycles at most */
+#ifndef RL_ETA
+#define RL_ETA 1e-9    /* relative scaled residual of the linear solve */
 #endif
 
 typedef struct rl_block {
@@ -60,10 +68,17 @@ typedef struct rl_data {
     size_t nkk, *kk_src, *kk_dst;     /* J slots in K x K -> S slot */
     size_t nhh, *hh_src;              /* J slots in H x H, in H's CSC order */
     rl_block S, H;
+    st_hsolve *hs;                    /* J_HH by sweeps in flow order (st_hsolve_*) */
+    bool h_klu;                       /* this setup's J_HH is KLU's (the sweep not usable) */
     double *wk, *wh;
     double *b, *r, *dx; /* solve work (size n) */
+    double *rowsc;      /* row i: 1 / fscale_i (st_scales), set by each setup */
+    double *V;          /* GMRES basis, (RL_KRYLOV + 1) x n */
+    double *Hm, *cs, *sn, *g; /* GMRES Hessenberg (RL_KRYLOV + 1) x RL_KRYLOV, rotations */
     long last_flag;
 } rl_data;
+
+static int h_factor(rl_data *d, const double *jx);
 
 bool st_linsol_reduced_applicable(const dh_steady *s)
 {
@@ -105,6 +120,7 @@ static void rl_data_free(rl_data *d)
     if (!d) return;
     block_free(&d->S);
     block_free(&d->H);
+    st_hsolve_free(&d->hs);
     free(d->kidx);
     free(d->diag_e);
     free(d->r_start);
@@ -122,6 +138,12 @@ static void rl_data_free(rl_data *d)
     free(d->b);
     free(d->r);
     free(d->dx);
+    free(d->rowsc);
+    free(d->V);
+    free(d->Hm);
+    free(d->cs);
+    free(d->sn);
+    free(d->g);
     free(d);
 }
 
@@ -261,7 +283,14 @@ static int rl_build(rl_data *d)
     d->b = malloc((n ? n : 1) * sizeof(double));
     d->r = malloc((n ? n : 1) * sizeof(double));
     d->dx = malloc((n ? n : 1) * sizeof(double));
-    if (!d->b || !d->r || !d->dx) return -1;
+    d->rowsc = malloc((n ? n : 1) * sizeof(double));
+    d->V = malloc((RL_KRYLOV + 1) * (n ? n : 1) * sizeof(double));
+    d->Hm = calloc((RL_KRYLOV + 1) * RL_KRYLOV, sizeof(double));
+    d->cs = calloc(RL_KRYLOV + 1, sizeof(double));
+    d->sn = calloc(RL_KRYLOV + 1, sizeof(double));
+    d->g = calloc(RL_KRYLOV + 1, sizeof(double));
+    if (!d->b || !d->r || !d->dx || !d->rowsc || !d->V || !d->Hm || !d->cs || !d->sn || !d->g)
+        return -1;
     if (!d->S.x || !d->hh_src || !d->H.cp || !d->H.ri || !d->H.x || !d->wk || !d->wh) return -1;
     size_t w = 0;
     for (size_t j = nn; j < e0; j++) {
@@ -294,6 +323,281 @@ static int block_factor(rl_block *b)
     if (b->num) klu_l_free_numeric(&b->num, &b->kc);
     b->num = klu_l_factor(b->cp, b->ri, b->x, b->sym, &b->kc);
     return b->num ? 0 : -1;
+}
+
+/* ---- the enthalpy block in flow order ----------------------------------------------------------
+ * J_HH (the node mixing rows' dependence on the node enthalpies) is, row k,
+ *   dR_k/dh_k = 1,   dR_k/dh_j = -q_i dh_arr,i/dh_j / D_k   for the streams i arriving at k
+ * with q_i = pos(inflow), D_k = sum q_i (assemble.c, node_mixing). A stream that flows out of
+ * k enters with q = pos(-m) ~ eps_mix^2 / (4 |m|), i.e. 1e-10 of the inflows' weight and less, so
+ * J_HH is, to that order, triangular in the order of the flow (upstream nodes first). A sweep
+ * in that order solves it in O(nnz): Tarjan's algorithm on the "strong" dependencies
+ * (|J_kj| > HS_STRONG |J_kk|) gives the strongly connected components in dependency order;
+ * components of one node are a division, the rare larger ones (a pipe whose flow is within
+ * ~1e4 eps_mix of zero couples both its ends; buried supply/return pairs, through the paired
+ * temperatures) are solved by dense Gaussian elimination with partial pivoting (at most
+ * HS_MAXBLK nodes); the weak entries are carried by Gauss-Seidel repetition of the sweep, which
+ * contracts by their relative size per sweep, until the update is below HS_TOL of the solution.
+ * st_hsolve_setup fails (the caller factorises J_HH with KLU instead) when a component exceeds
+ * HS_MAXBLK nodes; st_hsolve_solve fails when the sweeps do not converge in HS_MAXSWEEP. */
+#define HS_STRONG 1e-6
+#define HS_MAXBLK 64
+#define HS_TOL 1e-14
+#define HS_MAXSWEEP 50
+
+struct st_hsolve {
+    size_t n;                 /* nodes (H unknowns) */
+    size_t nn;                /* offset of the H rows / columns in J */
+    size_t *rs, *col, *src;   /* CSR of J_HH: row k's entries [rs[k], rs[k+1]), column, J slot */
+    size_t *dslot;            /* row k: J slot of (k, k), or DH_NONE */
+    size_t *order, *bstart;   /* nodes in solve order; component b is order[bstart[b] ..) */
+    size_t nblk;
+    size_t *bof;              /* node -> its component */
+    /* Tarjan work */
+    size_t *index, *low, *stack, *cs_node, *cs_pos;
+    unsigned char *onstack;
+    double *dense, *rhs;      /* HS_MAXBLK^2, HS_MAXBLK */
+    size_t *loc;              /* node -> position in its component */
+    bool ready;
+};
+
+void st_hsolve_free(st_hsolve **ph)
+{
+    if (!ph || !*ph) return;
+    st_hsolve *h = *ph;
+    free(h->rs);
+    free(h->col);
+    free(h->src);
+    free(h->dslot);
+    free(h->order);
+    free(h->bstart);
+    free(h->bof);
+    free(h->index);
+    free(h->low);
+    free(h->stack);
+    free(h->cs_node);
+    free(h->cs_pos);
+    free(h->onstack);
+    free(h->dense);
+    free(h->rhs);
+    free(h->loc);
+    free(h);
+    *ph = NULL;
+}
+
+st_hsolve *st_hsolve_create(const dh_steady *s)
+{
+    st_hsolve *h = calloc(1, sizeof *h);
+    if (!h) return NULL;
+    const size_t nn = s->nn, *cp = s->colptr, *ri = s->rowind;
+    size_t n = nn ? nn : 1;
+    h->n = nn;
+    h->nn = nn;
+    h->rs = calloc(nn + 1, sizeof(size_t));
+    h->dslot = malloc(n * sizeof(size_t));
+    h->order = malloc(n * sizeof(size_t));
+    h->bstart = malloc((n + 1) * sizeof(size_t));
+    h->bof = malloc(n * sizeof(size_t));
+    h->index = malloc(n * sizeof(size_t));
+    h->low = malloc(n * sizeof(size_t));
+    h->stack = malloc(n * sizeof(size_t));
+    h->cs_node = malloc(n * sizeof(size_t));
+    h->cs_pos = malloc(n * sizeof(size_t));
+    h->onstack = malloc(n);
+    h->loc = malloc(n * sizeof(size_t));
+    h->dense = malloc(HS_MAXBLK * HS_MAXBLK * sizeof(double));
+    h->rhs = malloc(HS_MAXBLK * sizeof(double));
+    if (!h->rs || !h->dslot || !h->order || !h->bstart || !h->bof || !h->index || !h->low ||
+        !h->stack || !h->cs_node || !h->cs_pos || !h->onstack || !h->loc || !h->dense || !h->rhs)
+        goto fail;
+    for (size_t j = nn; j < 2 * nn; j++)
+        for (size_t z = cp[j]; z < cp[j + 1]; z++)
+            if (ri[z] >= nn && ri[z] < 2 * nn) h->rs[ri[z] - nn + 1]++;
+    for (size_t k = 0; k < nn; k++) h->rs[k + 1] += h->rs[k];
+    size_t nz = h->rs[nn];
+    h->col = malloc((nz ? nz : 1) * sizeof(size_t));
+    h->src = malloc((nz ? nz : 1) * sizeof(size_t));
+    if (!h->col || !h->src) goto fail;
+    for (size_t k = 0; k < nn; k++) {
+        h->cs_pos[k] = h->rs[k]; /* fill pointer */
+        h->dslot[k] = DH_NONE;
+    }
+    for (size_t j = nn; j < 2 * nn; j++)
+        for (size_t z = cp[j]; z < cp[j + 1]; z++) {
+            size_t i = ri[z];
+            if (i < nn || i >= 2 * nn) continue;
+            size_t k = i - nn, w = h->cs_pos[k]++;
+            h->col[w] = j - nn;
+            h->src[w] = z;
+            if (j == i) h->dslot[k] = z;
+        }
+    return h;
+fail:
+    st_hsolve_free(&h);
+    return NULL;
+}
+
+static bool hs_strong(const st_hsolve *h, const double *jx, size_t w, double dk)
+{
+    return fabs(jx[h->src[w]]) > HS_STRONG * dk;
+}
+
+/* Tarjan's strongly connected components of the strong dependencies k -> j (iterative); the
+ * components come out dependencies first. Returns 0, or -1 when one is larger than
+ * HS_MAXBLK or a diagonal is missing or zero. */
+int st_hsolve_setup(st_hsolve *h, const double *jx)
+{
+    const size_t n = h->n, NONE = (size_t)-1;
+    h->ready = false;
+    for (size_t k = 0; k < n; k++) {
+        if (h->dslot[k] == DH_NONE || !(jx[h->dslot[k]] != 0.0) || !isfinite(jx[h->dslot[k]]))
+            return -1;
+        h->index[k] = NONE;
+        h->onstack[k] = 0;
+    }
+    size_t next = 0, sp = 0, no = 0;
+    h->nblk = 0;
+    for (size_t root = 0; root < n; root++) {
+        if (h->index[root] != NONE) continue;
+        size_t cs = 0;
+        h->cs_node[cs] = root;
+        h->cs_pos[cs++] = h->rs[root];
+        h->index[root] = h->low[root] = next++;
+        h->stack[sp++] = root;
+        h->onstack[root] = 1;
+        while (cs > 0) {
+            size_t v = h->cs_node[cs - 1];
+            double dv = fabs(jx[h->dslot[v]]);
+            size_t *p = &h->cs_pos[cs - 1];
+            bool pushed = false;
+            while (*p < h->rs[v + 1]) {
+                size_t w = (*p)++, j = h->col[w];
+                if (j == v || !hs_strong(h, jx, w, dv)) continue;
+                if (h->index[j] == NONE) {
+                    h->index[j] = h->low[j] = next++;
+                    h->stack[sp++] = j;
+                    h->onstack[j] = 1;
+                    h->cs_node[cs] = j;
+                    h->cs_pos[cs++] = h->rs[j];
+                    pushed = true;
+                    break;
+                }
+                if (h->onstack[j] && h->index[j] < h->low[v]) h->low[v] = h->index[j];
+            }
+            if (pushed) continue;
+            if (h->low[v] == h->index[v]) {
+                size_t start = no, w;
+                do {
+                    w = h->stack[--sp];
+                    h->onstack[w] = 0;
+                    h->order[no++] = w;
+                    h->bof[w] = h->nblk;
+                } while (w != v);
+                if (no - start > HS_MAXBLK) return -1;
+                h->bstart[h->nblk++] = start;
+            }
+            cs--;
+            if (cs > 0) {
+                size_t u = h->cs_node[cs - 1];
+                if (h->low[v] < h->low[u]) h->low[u] = h->low[v];
+            }
+        }
+    }
+    h->bstart[h->nblk] = no;
+    h->ready = true;
+    return 0;
+}
+
+/* Dense a x = r (size m, row-major, partial pivoting), x in r. 0, or -1 singular. */
+static int hs_dense(double *a, double *r, size_t m)
+{
+    for (size_t c = 0; c < m; c++) {
+        size_t piv = c;
+        for (size_t i = c + 1; i < m; i++)
+            if (fabs(a[i * m + c]) > fabs(a[piv * m + c])) piv = i;
+        if (!(a[piv * m + c] != 0.0)) return -1;
+        if (piv != c) {
+            for (size_t j = 0; j < m; j++) {
+                double t = a[c * m + j];
+                a[c * m + j] = a[piv * m + j];
+                a[piv * m + j] = t;
+            }
+            double t = r[c];
+            r[c] = r[piv];
+            r[piv] = t;
+        }
+        for (size_t i = c + 1; i < m; i++) {
+            double f = a[i * m + c] / a[c * m + c];
+            if (f == 0.0) continue;
+            for (size_t j = c; j < m; j++) a[i * m + j] -= f * a[c * m + j];
+            r[i] -= f * r[c];
+        }
+    }
+    for (size_t c = m; c-- > 0;) {
+        double v = r[c];
+        for (size_t j = c + 1; j < m; j++) v -= a[c * m + j] * r[j];
+        r[c] = v / a[c * m + c];
+    }
+    return 0;
+}
+
+/* x = J_HH^-1 b (sizes n; x holds the start of the iteration, e.g. 0). 0, or -1 when the
+ * sweeps do not converge (or a component is singular). */
+int st_hsolve_solve(st_hsolve *h, const double *jx, const double *b, double *x)
+{
+    if (!h->ready) return -1;
+    double dprev = 0.0;
+    for (int sweep = 0; sweep < HS_MAXSWEEP; sweep++) {
+        double dmax = 0.0, xmax = 0.0;
+        for (size_t blk = 0; blk < h->nblk; blk++) {
+            size_t b0 = h->bstart[blk], m = h->bstart[blk + 1] - b0;
+            if (m == 1) {
+                size_t k = h->order[b0];
+                double v = b[k], d = 0.0;
+                for (size_t w = h->rs[k]; w < h->rs[k + 1]; w++) {
+                    size_t j = h->col[w];
+                    if (j == k) d = jx[h->src[w]];
+                    else v -= jx[h->src[w]] * x[j];
+                }
+                v /= d;
+                double dx = fabs(v - x[k]);
+                if (!(dx <= dmax)) dmax = dx;
+                if (fabs(v) > xmax) xmax = fabs(v);
+                x[k] = v;
+                continue;
+            }
+            double *a = h->dense, *r = h->rhs;
+            memset(a, 0, m * m * sizeof(double));
+            for (size_t i = 0; i < m; i++) h->loc[h->order[b0 + i]] = i;
+            for (size_t i = 0; i < m; i++) {
+                size_t k = h->order[b0 + i];
+                double v = b[k];
+                for (size_t w = h->rs[k]; w < h->rs[k + 1]; w++) {
+                    size_t j = h->col[w];
+                    if (h->bof[j] == blk) a[i * m + h->loc[j]] += jx[h->src[w]];
+                    else v -= jx[h->src[w]] * x[j];
+                }
+                r[i] = v;
+            }
+            if (hs_dense(a, r, m)) return -1;
+            for (size_t i = 0; i < m; i++) {
+                size_t k = h->order[b0 + i];
+                double dx = fabs(r[i] - x[k]);
+                if (!(dx <= dmax)) dmax = dx;
+                if (fabs(r[i]) > xmax) xmax = fabs(r[i]);
+                x[k] = r[i];
+            }
+        }
+        if (!isfinite(dmax)) return -1;
+        /* converged, or the next update (the contraction of the last two times this one) is
+         * below the tolerance: the error of x is about that next update */
+        if (dmax <= HS_TOL * xmax || xmax == 0.0 ||
+            (sweep > 0 && dmax * (dmax / dprev) <= HS_TOL * xmax && dmax < dprev)) {
+            return 0;
+        }
+        dprev = dmax;
+    }
+    return -1;
 }
 
 static SUNLinearSolver_Type rl_gettype(SUNLinearSolver LS)
@@ -336,14 +640,27 @@ static int rl_setup(SUNLinearSolver LS, SUNMatrix A)
                 d->S.x[dst[r]] -= jx[d->r_slot[d->r_start[e] + r]] * f;
         }
     }
-    for (size_t q = 0; q < d->nhh; q++)
-        d->H.x[q] = jx[d->hh_src[q]];
-    if (block_factor(&d->S) || block_factor(&d->H)) {
+    for (size_t i = 0; i < d->n; i++) {
+        double fs;
+        st_scales(d->s, i, NULL, &fs);
+        d->rowsc[i] = 1.0 / fs;
+    }
+    d->h_klu = st_hsolve_setup(d->hs, jx) != 0;
+    if (d->h_klu) h_factor(d, jx);
+    if (block_factor(&d->S) || (d->h_klu && !d->H.num)) {
         d->last_flag = -1;
         return SUNLS_PACKAGE_FAIL_REC;
     }
     d->last_flag = 0;
     return SUNLS_SUCCESS;
+}
+
+/* J_HH by KLU (the fallback of the flow-order sweep): values, then factor. */
+static int h_factor(rl_data *d, const double *jx)
+{
+    for (size_t q = 0; q < d->nhh; q++)
+        d->H.x[q] = jx[d->hh_src[q]];
+    return block_factor(&d->H);
 }
 
 /* x = M^-1 b, M the block lower-triangular part of J (the banner). x and b distinct. */
@@ -378,35 +695,126 @@ static int apply_m(rl_data *d, const double *jx, const double *b, double *x)
         for (size_t z = cp[j]; z < cp[j + 1]; z++)
             if (ri[z] >= nn && ri[z] < e0) d->wh[ri[z] - nn] -= jx[z] * x[j];
     }
+    if (!d->h_klu) {
+        memset(x + nn, 0, nn * sizeof(double));
+        if (st_hsolve_solve(d->hs, jx, d->wh, x + nn) == 0) return 0;
+        /* the sweeps did not converge: KLU for the rest of this Jacobian */
+        d->h_klu = true;
+        if (h_factor(d, jx)) return -3;
+    }
     if (!klu_l_solve(d->H.sym, d->H.num, d->H.n, 1, d->wh, &d->H.kc)) return -3;
     for (size_t k = 0; k < nn; k++)
         x[nn + k] = d->wh[k];
     return 0;
 }
 
-/* J x = b by M-preconditioned stationary iteration (block Gauss-Seidel between the hydraulics
- * and the enthalpies): x_0 = M^-1 b, x_{i+1} = x_i + M^-1 (b - J x_i), RL_SWEEPS corrections
- * (each: one product with J and the two triangular solves, no factorisation). The left-out
- * coupling (the hydraulic rows' dependence on h: density and viscosity in the momentum rows,
- * the heat consumers' flow Q / (h_s - h_r)) contracts by about 1e-2 per sweep on the benches,
- * so the step is the Newton step to 1e-6 and Newton keeps its iteration count. */
+/* J x = b: x = M^-1 b (apply_m) and RL_SWEEPS block Gauss-Seidel corrections
+ * x += M^-1 (b - J x) (each: one product with J and one apply_m, no factorisation); then, when
+ * they leave ||D (b - J x)||_2 > RL_FALLBACK ||D b||_2, GMRES(RL_KRYLOV) (Saad & Schultz 1986;
+ * Saad, "Iterative methods for sparse linear systems", 2003, alg. 9.5 with right
+ * preconditioning) with M as the preconditioner, in the row scaling of KINSOL's merit function
+ * (D = diag(1 / fscale), st_scales), from that x to RL_ETA (at most RL_RESTARTS cycles).
+ * The corrections contract by the left-out coupling (the hydraulic rows' dependence on the
+ * enthalpies), about 1e-2 per sweep near a solution; far from one (the heat loss of a guess on
+ * a street grid) the heat consumers' flows Q / (h_s - h_r), 3 % per kelvin, make them diverge,
+ * and Newton's direct attempt on 3x10^4 grid pipes was abandoned (18 iterations in all; 9-10
+ * with the GMRES step). */
+static void jmul(const rl_data *d, const double *jx, const double *x, double *y)
+{
+    const size_t n = d->n, *cp = d->s->colptr, *ri = d->s->rowind;
+    memset(y, 0, n * sizeof(double));
+    for (size_t j = 0; j < n; j++) {
+        double xj = x[j];
+        if (xj == 0.0) continue;
+        for (size_t z = cp[j]; z < cp[j + 1]; z++) y[ri[z]] += jx[z] * xj;
+    }
+}
+
+static double dot(const double *a, const double *b, size_t n)
+{
+    double t = 0.0;
+    for (size_t i = 0; i < n; i++) t += a[i] * b[i];
+    return t;
+}
+
 static int rl_solve(SUNLinearSolver LS, SUNMatrix A, N_Vector xv, N_Vector bv, double tol)
 {
     (void)tol;
     rl_data *d = LS->content;
     const double *jx = SUNSparseMatrix_Data(A);
-    const size_t n = d->n, *cp = d->s->colptr, *ri = d->s->rowind;
-    double *x = N_VGetArrayPointer(xv);
+    const size_t n = d->n, m = RL_KRYLOV;
+    const double *D = d->rowsc;
+    double *x = N_VGetArrayPointer(xv), *V = d->V, *Hm = d->Hm, *cs = d->cs, *sn = d->sn,
+           *g = d->g;
     memcpy(d->b, N_VGetArrayPointer(bv), n * sizeof(double));
     int r = apply_m(d, jx, d->b, x);
+    const double eta = RL_ETA;
+    double bnorm = 0.0;
+    for (size_t i = 0; i < n; i++) bnorm += (D[i] * d->b[i]) * (D[i] * d->b[i]);
+    bnorm = sqrt(bnorm);
+    /* block Gauss-Seidel corrections x += M^-1 (b - J x) */
     for (int sweep = 0; r == 0 && sweep < RL_SWEEPS; sweep++) {
-        memcpy(d->r, d->b, n * sizeof(double));
-        for (size_t j = 0; j < n; j++)
-            for (size_t z = cp[j]; z < cp[j + 1]; z++)
-                d->r[ri[z]] -= jx[z] * x[j];
-        r = apply_m(d, jx, d->r, d->dx);
-        for (size_t i = 0; r == 0 && i < n; i++)
-            x[i] += d->dx[i];
+        jmul(d, jx, x, d->r);
+        for (size_t i = 0; i < n; i++) d->r[i] = d->b[i] - d->r[i];
+        if ((r = apply_m(d, jx, d->r, d->dx))) break;
+        for (size_t i = 0; i < n; i++) x[i] += d->dx[i];
+    }
+    for (int cycle = 0; r == 0 && cycle < RL_RESTARTS && bnorm > 0.0; cycle++) {
+        /* V_0 = D (b - J x) / beta */
+        jmul(d, jx, x, d->r);
+        for (size_t i = 0; i < n; i++) V[i] = D[i] * (d->b[i] - d->r[i]);
+        double beta = sqrt(dot(V, V, n));
+        if (!(beta > (cycle == 0 ? RL_FALLBACK : eta) * bnorm)) break;
+        for (size_t i = 0; i < n; i++) V[i] /= beta;
+        memset(g, 0, (m + 1) * sizeof(double));
+        g[0] = beta;
+        size_t k = 0;
+        for (size_t j = 0; j < m; j++) {
+            /* w = D J M^-1 D^-1 v_j */
+            double *vj = V + j * n, *w = V + (j + 1) * n;
+            for (size_t i = 0; i < n; i++) d->r[i] = vj[i] / D[i];
+            if ((r = apply_m(d, jx, d->r, d->dx))) break;
+            jmul(d, jx, d->dx, w);
+            for (size_t i = 0; i < n; i++) w[i] *= D[i];
+            for (size_t i = 0; i <= j; i++) { /* modified Gram-Schmidt */
+                double hij = dot(w, V + i * n, n);
+                Hm[i * m + j] = hij;
+                const double *vi = V + i * n;
+                for (size_t q = 0; q < n; q++) w[q] -= hij * vi[q];
+            }
+            double hn = sqrt(dot(w, w, n));
+            if (hn > 0.0)
+                for (size_t q = 0; q < n; q++) w[q] /= hn;
+            /* Givens rotations: the earlier ones on column j, then a new one for (j, j+1) */
+            for (size_t i = 0; i < j; i++) {
+                double a = Hm[i * m + j], b = Hm[(i + 1) * m + j];
+                Hm[i * m + j] = cs[i] * a + sn[i] * b;
+                Hm[(i + 1) * m + j] = -sn[i] * a + cs[i] * b;
+            }
+            double a = Hm[j * m + j], rr = hypot(a, hn);
+            cs[j] = rr > 0.0 ? a / rr : 1.0;
+            sn[j] = rr > 0.0 ? hn / rr : 0.0;
+            Hm[j * m + j] = rr;
+            g[j + 1] = -sn[j] * g[j];
+            g[j] = cs[j] * g[j];
+            k = j + 1;
+            if (!(fabs(g[j + 1]) > eta * bnorm) || !(hn > 0.0)) break;
+        }
+        if (r || k == 0) break;
+        /* y = Hm^-1 g (upper triangular k x k), x += M^-1 D^-1 V y */
+        for (size_t i = k; i-- > 0;) {
+            double v = g[i];
+            for (size_t q = i + 1; q < k; q++) v -= Hm[i * m + q] * g[q];
+            g[i] = Hm[i * m + i] != 0.0 ? v / Hm[i * m + i] : 0.0;
+        }
+        memset(d->r, 0, n * sizeof(double));
+        for (size_t i = 0; i < k; i++) {
+            const double *vi = V + i * n;
+            for (size_t q = 0; q < n; q++) d->r[q] += g[i] * vi[q];
+        }
+        for (size_t q = 0; q < n; q++) d->r[q] /= D[q];
+        if ((r = apply_m(d, jx, d->r, d->dx))) break;
+        for (size_t q = 0; q < n; q++) x[q] += d->dx[q];
     }
     d->last_flag = r;
     return r ? SUNLS_PACKAGE_FAIL_REC : SUNLS_SUCCESS;
@@ -436,7 +844,8 @@ SUNLinearSolver st_linsol_reduced(const dh_steady *s, SUNContext ctx)
     d->e0 = 2 * s->nn;
     d->e1 = 2 * s->nn + s->ne;
     d->n = s->n;
-    if (rl_build(d)) {
+    d->hs = st_hsolve_create(s);
+    if (!d->hs || rl_build(d)) {
         rl_data_free(d);
         return NULL;
     }

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "dh_case.h"
 #include "dh_laws.h"
@@ -81,6 +82,28 @@ typedef struct st_draw {
 typedef struct st_nodeprop {
     double T, rho, x, dT_dp, dT_dh, drho_dp, drho_dh;
 } st_nodeprop;
+
+/* Property memo of one node or pipe segment (assemble.c; docs/model.md "Property reuse"): the
+ * (p, h) inputs of its last property evaluation, bitwise, and the outputs. A later evaluation at
+ * bitwise-equal inputs (KINSOL's Jacobian at the point of the last residual, the start of a
+ * Newton attempt, results) reuses them: no approximation. ok = false: no valid entry (never
+ * evaluated, or the state was outside the property range). */
+typedef struct st_phmemo {
+    uint64_t kp, kh;  /* bit patterns of p (Pa) and h (J/kg) */
+    bool ok;
+    dh_ph_state st;
+    double mu, mu_p, mu_h; /* pipes: mean viscosity and its derivatives (mean_viscosity) */
+    uint64_t km;           /* pipes: bit pattern of the flow of the friction below (with ok) */
+    bool fok;
+    double dp, dpm, dpr, dpmu; /* dh_pipe_pressure_loss at (km, rho, mu) */
+} st_phmemo;
+
+/* Ambient-enthalpy memo of one pipe end: key (p_end, T_lim) bitwise, h(p, T), dh/dT, dh/dp. */
+typedef struct st_ambmemo {
+    uint64_t kp, kt;
+    bool ok;
+    double h, cp, hp;
+} st_ambmemo;
 
 /* Per-edge work of one evaluation: arrival enthalpies and their derivatives with respect to
  * (m, p_a, h_a, p_b, h_b, p_c, h_c, p_d, h_d) (c, d: pair nodes). */
@@ -150,6 +173,11 @@ struct dh_steady {
     bool have_solution;
     bool guess_clamped;    /* the last initial guess's pressure walk hit its floor somewhere */
 
+    /* property memos (assemble.c, allocated by st_pattern_build): per node, per edge (mean
+     * state), per pipe end (ambient enthalpy, 2 per edge) */
+    st_phmemo *node_memo, *edge_memo;
+    st_ambmemo *amb_memo;
+
     /* pattern: stamps in evaluation order -> CSC slot */
     size_t nstamp, nnz;
     size_t *slot;
@@ -157,6 +185,10 @@ struct dh_steady {
     size_t *colptr, *rowind;
     double *jx;            /* Jacobian values in CSC order */
     bool jx_valid;         /* jx belongs to u_last */
+    bool f_valid;          /* f, np and ew hold the (good) evaluation at u_last (KINSOL's last
+                              residual; steady_kinsol.c) */
+    bool f_at_u;           /* f, np and ew hold the evaluation (no Jacobian) at u (attempt_n's
+                              last; dh_steady_solve then does not evaluate again) */
 
     /* SUNDIALS (opaque here; steady_kinsol.c) */
     void *kin;
@@ -191,6 +223,17 @@ dh_status st_props_ph(double p, double h, int transport, dh_ph_state *st);
 /* steady_presolve.c: linearised-resistance solve of the water hydraulics of the guess u (after
  * st_initial_guess; a no-op outside plain water networks); updates s->guess_clamped. */
 void st_linear_presolve(dh_steady *s, double *u);
+
+/* linsol_reduced.c: the enthalpy block J_HH (node mixing rows x node enthalpies of the
+ * Jacobian in s's pattern) solved by sweeps in flow order (the algorithm at st_hsolve_setup).
+ * create: the row-wise pattern (NULL out of memory); setup: the order for the values jx (0, or
+ * -1: not triangular enough, use a factorisation); solve: x = J_HH^-1 b, x the start of the
+ * iteration (0, or -1: no convergence). No allocation after create. */
+typedef struct st_hsolve st_hsolve;
+st_hsolve *st_hsolve_create(const dh_steady *s);
+void st_hsolve_free(st_hsolve **h);
+int st_hsolve_setup(st_hsolve *h, const double *jx);
+int st_hsolve_solve(st_hsolve *h, const double *jx, const double *b, double *x);
 
 /* balance.c */
 void st_fill_results(dh_steady *s, const double *u, dh_snapshot *r, dh_solve_stats *st);

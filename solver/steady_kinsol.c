@@ -36,8 +36,16 @@
  * there after 2-4 iterations (bench/README.md), and a slow start (10^5 grid pipes: the heat loss
  * from a guess with adiabatic enthalpies, 0.86 -> 0.14 in 4 iterations, 12 to fail) costs more
  * than the staged strategy that follows (adiabatic 5 + heat loss 6 there). */
-#define DIRECT_GIVE_UP 6
+#define DIRECT_GIVE_UP 8
 #define GIVE_UP_DROP 1e-2
+/* ... and earlier, at iteration GIVE_UP_EARLY, when it has fallen by less than 10 %: at 10^5
+ * grid pipes the direct attempt creeps (0.857, 0.846, 0.845, 0.836 with exact Newton steps: the
+ * line search's short steps), at 3x10^4 it is at 0.59 by then and converges at iteration 9-10,
+ * the radial networks are below 0.02 at the second. */
+#define GIVE_UP_EARLY 3
+#define GIVE_UP_EARLY_DROP 0.9
+/* jacobian_reuse: KINSOL's msbset, the iterations between two Jacobian evaluations */
+#define REUSE_MSBSET 5
 
 typedef struct kin_data {
     SUNContext ctx;
@@ -53,6 +61,11 @@ typedef struct kin_data {
     double norm1;     /* scaled max-norm at the attempt's first iteration */
     bool gave_up;
     char phase[48];   /* phase of the current attempt (detail reports) */
+    /* jacobian_reuse: LS holds a factorised Jacobian of an earlier attempt on this network
+     * (a warm attempt may start from it: KINSetNoInitSetup) */
+    bool have_factor;
+    bool func_jac;    /* kin_func evaluates the Jacobian with the residual (exact Newton: the
+                         next kin_jac is at that point) */
     /* KINSOL's unknowns are v = u - shift, with v > 0 as constraint for pressures and
      * enthalpies: shift = the atmospheric pressure for the pressures of steam nodes (network
      * steam nodes and the interior points of steam pipes), 0 elsewhere (docs/model.md,
@@ -77,13 +90,19 @@ static const double *to_phys(const dh_steady *s, N_Vector v)
     return k->phys;
 }
 
+/* The residual at u. s->f, np, ew (and jx when jx_valid) then hold the evaluation at u_last,
+ * so that kin_jac at the same point and attempt_n's final residual need no evaluation. */
 static int kin_func(N_Vector u, N_Vector f, void *user)
 {
     dh_steady *s = user;
+    const kin_data *k = s->kin;
     const double *uu = to_phys(s, u);
-    int r = st_eval(s, uu, N_VGetArrayPointer(f), true);
+    double *ff = N_VGetArrayPointer(f);
+    int r = st_eval(s, uu, ff, k->func_jac);
     memcpy(s->u_last, uu, s->n * sizeof(double));
-    s->jx_valid = r == 0;
+    memcpy(s->f, ff, s->n * sizeof(double));
+    s->f_valid = r == 0;
+    s->jx_valid = r == 0 && k->func_jac;
     return r;
 }
 
@@ -113,7 +132,7 @@ static int kin_jac(N_Vector u, N_Vector fu, SUNMatrix J, void *user, N_Vector t1
     if (!s->jx_valid || memcmp(uu, s->u_last, s->n * sizeof(double)) != 0) {
         int r = st_eval(s, uu, s->f, true);
         memcpy(s->u_last, uu, s->n * sizeof(double));
-        s->jx_valid = r == 0;
+        s->jx_valid = s->f_valid = r == 0;
         if (r) return r;
     }
     sunindextype *cp = SUNSparseMatrix_IndexPointers(J), *ri = SUNSparseMatrix_IndexValues(J);
@@ -127,7 +146,8 @@ static int kin_jac(N_Vector u, N_Vector fu, SUNMatrix J, void *user, N_Vector t1
     if (k->give_up_at > 0) {
         double nrm = scaled_norm(s, N_VGetArrayPointer(fu), NULL);
         if (k->iterations == 1) k->norm1 = nrm;
-        if (k->iterations >= k->give_up_at && nrm > GIVE_UP_DROP * k->norm1) {
+        if ((k->iterations >= k->give_up_at && nrm > GIVE_UP_DROP * k->norm1) ||
+            (k->iterations == GIVE_UP_EARLY && nrm > GIVE_UP_EARLY_DROP * k->norm1)) {
             k->gave_up = true;
             return -1; /* KINSOL stops (KIN_LSETUP_FAIL) */
         }
@@ -142,6 +162,26 @@ static int kin_jac(N_Vector u, N_Vector fu, SUNMatrix J, void *user, N_Vector t1
             s->opt.detail(s->opt.progress_user, k->iterations, nrm, what, k->phase);
         }
     }
+    return 0;
+}
+
+/* KINSOL initialises its linear solver at every KINSol call, and SUNLinSol_KLU's initialise
+ * discards the factorisation so that its next setup redoes the symbolic analysis (AMD) and a
+ * pivoting factorisation: per series step, about 4 % of the park year. Once a numeric
+ * factorisation exists the following setups refactorise with its pivot order (klu_refactor;
+ * SUNLinSol_KLU itself falls back to a full factorisation when the refactorisation's condition
+ * estimate is poor, and attempt_n re-initialises after a failed one). */
+static int klu_initialize_keep(SUNLinearSolver LS)
+{
+    if (SUNLinSol_KLUGetNumeric(LS) != NULL) return SUNLS_SUCCESS;
+    return SUNLinSolInitialize_KLU(LS);
+}
+
+/* kin_jac writes every entry of J (pattern and values), so KINSOL's zeroing of J before each
+ * Jacobian evaluation (SUNMatZero, ~2 % of the park year) is not needed. */
+static int mat_zero_skip(SUNMatrix A)
+{
+    (void)A;
     return 0;
 }
 
@@ -196,7 +236,9 @@ static dh_status kin_create(dh_steady *s, dh_error *err)
      * pattern) COLAMD's column ordering gives about 6x the fill of AMD and 40x the refactor
      * time (10^3 radial pipes: 0.3 ms vs 12 ms per klu_refactor) */
     if (SUNLinSol_KLUSetOrdering(k->LS, 0)) goto fail;
+    k->LS->ops->initialize = klu_initialize_keep;
     }
+    k->A->ops->zero = mat_zero_skip;
     double *us = N_VGetArrayPointer(k->uscale), *fs = N_VGetArrayPointer(k->fscale);
     for (size_t i = 0; i < s->n; i++) {
         double a, b;
@@ -359,7 +401,7 @@ dh_status dh_steady_eval(dh_steady *s, const double *u, double *f, size_t *colpt
  * tolerance are quadratic, so 1e-6 (scaled) is tight enough and saves two iterations per stage. */
 #define STAGE_TOL 1e-6
 /* Newton iterations allowed to the direct solve from a good guess before the staged strategy */
-#define DIRECT_MAXIT 12
+#define DIRECT_MAXIT 14
 
 /* One Newton solve from s->u at the current load and heat-loss scale, to the scaled max-norm
  * `tol`. Returns true when converged; *norm is the scaled max-norm of the final residual. A
@@ -367,7 +409,7 @@ dh_status dh_steady_eval(dh_steady *s, const double *u, double *f, size_t *colpt
  * a pivot that has become 0 fails it) is recovered by a fresh analysis and factorisation
  * (SUNLinSol_KLUReInit) and KINSOL continues from its last iterate. */
 static bool attempt_n(dh_steady *s, dh_solve_stats *stats, double *norm, double tol, long maxit,
-                      int give_up_at)
+                      int give_up_at, bool warm)
 {
     kin_data *k = s->kin;
     k->give_up_at = give_up_at;
@@ -381,12 +423,18 @@ static bool attempt_n(dh_steady *s, dh_solve_stats *stats, double *norm, double 
      * pressure walk collapsed, is lifted to 5 % above them) */
     for (size_t i = 0; i < s->n; i++) {
         ku[i] = s->u[i] - k->shift[i];
-        if (i < 2 * s->nn && !(ku[i] > 0)) {
+        if (i < 2 * s->nn && !(ku[i] > 0))
             ku[i] = 0.05 * (k->shift[i] > 0 ? k->shift[i] : fabs(s->u[i]) + 1.0);
-            s->u[i] = ku[i] + k->shift[i];
-        }
+        /* u exactly the point KINSOL evaluates first (v + shift, which may differ from u by
+         * an ulp), so that its residual finds the properties of the scale evaluation */
+        s->u[i] = ku[i] + k->shift[i];
     }
-    if (st_update_scales(s, s->u) != 0) {
+    /* keep_scales / jacobian_reuse on a warm attempt after an earlier one: the scales and the
+     * momentum weights of the last attempt (no scale evaluation), and with jacobian_reuse its
+     * factorised Jacobian (modified Newton; docs/model.md "Jacobian reuse") */
+    bool reuse = s->opt.jacobian_reuse && warm && k->have_factor;
+    bool keep = (reuse || s->opt.keep_scales) && warm && k->have_factor;
+    if (!keep && st_update_scales(s, s->u) != 0) {
         *norm = HUGE_VAL;
         return false;
     }
@@ -397,14 +445,22 @@ static bool attempt_n(dh_steady *s, dh_solve_stats *stats, double *norm, double 
         fsv[i] = 1.0 / b;
     }
     KINSetFuncNormTol(k->mem, tol);
+    /* exact Newton: a Jacobian at every iteration, evaluated with the residual at the point
+     * KINSOL accepts; modified Newton: a fresh one every REUSE_MSBSET iterations or when
+     * KINSOL's residual monitoring finds the residual falling too slowly */
+    k->func_jac = !s->opt.jacobian_reuse;
+    KINSetMaxSetupCalls(k->mem, s->opt.jacobian_reuse ? REUSE_MSBSET : 1);
     long left = maxit;
     for (int retry = 0; retry < 3 && left > 0; retry++) {
         KINSetNumMaxIters(k->mem, left);
+        KINSetNoInitSetup(k->mem, reuse && retry == 0);
         s->jx_valid = false;
+        s->f_valid = false;
         int ret = KINSol(k->mem, k->u, KIN_LINESEARCH, k->uscale, k->fscale);
         long nni = 0, nje = 0;
         KINGetNumNonlinSolvIters(k->mem, &nni);
         KINGetNumJacEvals(k->mem, &nje);
+        if (nje > 0 && ret >= 0) k->have_factor = true;
         if (stats) {
             stats->iterations += (int)nni;
             stats->linear_solves += (int)nje;
@@ -413,12 +469,17 @@ static bool attempt_n(dh_steady *s, dh_solve_stats *stats, double *norm, double 
         if (k->gave_up ||
             (ret != KIN_LSETUP_FAIL && ret != KIN_LSOLVE_FAIL && ret != KIN_LINSOLV_NO_RECOVERY))
             break;
+        k->have_factor = false;
         if (k->reduced) st_linsol_reduced_reset(k->LS);
         else SUNLinSol_KLUReInit(k->LS, k->A, (sunindextype)(s->nnz ? s->nnz : 1),
                                  SUNKLU_REINIT_PARTIAL);
     }
     const double *uphys = to_phys(s, k->u);
-    int r = st_eval(s, uphys, s->f, false);
+    /* KINSOL's last residual is normally at the iterate it returns (s->f holds it) */
+    int r = s->f_valid && memcmp(uphys, s->u_last, s->n * sizeof(double)) == 0
+                ? 0
+                : st_eval(s, uphys, s->f, false);
+    s->f_at_u = r == 0;
     *norm = r == 0 ? scaled_norm(s, s->f, NULL) : HUGE_VAL;
     /* converged when the residual is small, whatever KINSOL's return (a line search that
      * cannot reduce a residual already at round-off level is success) */
@@ -429,7 +490,7 @@ static bool attempt_n(dh_steady *s, dh_solve_stats *stats, double *norm, double 
 
 static bool attempt(dh_steady *s, dh_solve_stats *stats, double *norm, double tol)
 {
-    return attempt_n(s, stats, norm, tol, s->opt.max_iterations, 0);
+    return attempt_n(s, stats, norm, tol, s->opt.max_iterations, 0, false);
 }
 
 /* Continuation in *par (the load or the heat-loss scale) from the state in s->u, converged at
@@ -489,7 +550,7 @@ static bool solve_strategy(dh_steady *s, dh_solve_stats *stats)
     double full = s->load, norm;
     double tol = s->opt.tolerance;
     if (s->have_solution && s->opt.warm_start) {
-        if (attempt(s, stats, &norm, tol)) return true;
+        if (attempt_n(s, stats, &norm, tol, s->opt.max_iterations, 0, true)) return true;
     }
     st_initial_guess(s, s->u_guess);
     st_linear_presolve(s, s->u_guess);
@@ -498,7 +559,7 @@ static bool solve_strategy(dh_steady *s, dh_solve_stats *stats)
      * a short budget (small networks converge in 3-6 iterations from it) */
     if (!s->guess_clamped) {
         s->loss_scale = s->loss_target;
-        if (attempt_n(s, stats, &norm, tol, DIRECT_MAXIT, DIRECT_GIVE_UP)) return true;
+        if (attempt_n(s, stats, &norm, tol, DIRECT_MAXIT, DIRECT_GIVE_UP, false)) return true;
         memcpy(s->u, s->u_guess, s->n * sizeof(double));
     }
     /* 3. adiabatic pre-solve: at full load from the guess unless the guess's pressure walk
@@ -552,13 +613,14 @@ dh_status dh_steady_solve(dh_steady *s, dh_snapshot *result, dh_solve_stats *sta
     clock_gettime(CLOCK_MONOTONIC, &t0);
 
     double full = s->load, norm = HUGE_VAL;
+    s->f_at_u = false;
     bool ok = solve_strategy(s, stats);
     s->loss_scale = s->loss_target;
     s->load = full;
     s->have_solution = ok;
 
-    /* results and diagnosis */
-    int r = st_eval(s, s->u, s->f, false);
+    /* results and diagnosis (a converged solve's last attempt evaluated at s->u already) */
+    int r = ok && s->f_at_u ? 0 : st_eval(s, s->u, s->f, false);
     size_t worst = 0;
     norm = r == 0 ? scaled_norm(s, s->f, &worst) : HUGE_VAL;
     stats->converged = ok;
