@@ -238,6 +238,7 @@ typedef struct dh_summary {
     /* sources */
     char *const *source_id;
     const double *source_mass_flow, *source_pressure, *source_temperature;
+    const double *source_heat; /* W (docs/results.md /results/sources/heat); may be NULL */
     /* the plant, NULL when the case has none */
     const dh_out_plant *plant;
     void *owned[8]; /* arrays made by dh_summary_from_run; dh_summary_free frees them */

@@ -90,7 +90,8 @@ static const out_field fields[] = {
     {"sources", "mass_flow", "kg/s", "mass flow leaving the source into the network", T_SOURCES,
      SNAP(source_mass_flow), -1},
     {"sources", "heat", "W",
-     "enthalpy flow leaving the source, m (h - h(0 degC liquid))", T_SOURCES, SNAP(source_heat),
+     "enthalpy flow leaving the source, m (h - h(0 degC liquid)), plus at a plant header (a "
+     "water source at a pump discharge) the heat it adds to the circulating water", T_SOURCES, SNAP(source_heat),
      -1},
     {"sources", "pressure", "Pa", "absolute pressure at the source node", T_SOURCES,
      SNAP(source_pressure), -1},

@@ -82,7 +82,7 @@ static void put_double(FILE *out, double v)
 
 /* The summary's view of step r->step, from the file; arrays owned by the caller's `keep`. */
 typedef struct rp_arrays {
-    double *v[24];
+    double *v[32];
     int *kind, *type, *dry;
     double *n1;
 } rp_arrays;
@@ -143,6 +143,7 @@ dh_status dh_report_print(const char *h5_path, size_t step, FILE *out, dh_error 
     ROW(source_mass_flow, "sources", "mass_flow", r.ns);
     ROW(source_pressure, "sources", "pressure", r.ns);
     ROW(source_temperature, "sources", "temperature", r.ns);
+    ROW(source_heat, "sources", "heat", r.ns);
 #undef ROW
     double *uh = a.v[k++] = rp_row(&r, "consumers", "unmet_heat", r.nc);
     double *um = a.v[k++] = rp_row(&r, "consumers", "unmet_mass_flow", r.nc);

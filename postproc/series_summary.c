@@ -81,6 +81,28 @@ static void dispatch_text(const dh_out_plant *p, char *buf, size_t size)
         snprintf(buf + off, size - off, ", PRDS %.0f t/h", p->prds_flow * 3.6);
 }
 
+/* Header flow, kg/s: the flow leaving the source nodes through their links (a supply source's
+ * injection, or the circulating flow a closed loop's plant header heats; a return header, whose
+ * links only bring flow in, counts nothing). Summing the sources' own flows would give ~0 on a
+ * water network (the return header takes the flow back) and 0 on a closed loop. */
+static double source_outflow(const dh_network *net, const dh_snapshot *r)
+{
+    double flow = 0;
+    for (size_t j = 0; j < net->sources.n; j++) {
+        size_t k = net->sources.node[j];
+        bool first = true; /* a node shared by several sources counts once */
+        for (size_t i = 0; i < j && first; i++) first = net->sources.node[i] != k;
+        if (!first) continue;
+        double out = 0;
+        for (size_t q = net->inc.start[k]; q < net->inc.start[k + 1]; q++) {
+            double m = fin(r->link_mass_flow[net->inc.link[q]]) * net->inc.sign[q];
+            if (m > 0) out += m;
+        }
+        flow += out;
+    }
+    return flow;
+}
+
 void dh_series_summary_add(dh_series_summary *s, size_t k, const dh_network *net,
                            const dh_snapshot *r, const dh_out_plant *plant, double air,
                            bool converged, int iterations)
@@ -95,10 +117,10 @@ void dh_series_summary_add(dh_series_summary *s, size_t k, const dh_network *net
     }
     const double dt = s->step;
     double flow = 0, qsrc = 0;
-    for (size_t j = 0; j < r->n_sources; j++) {
-        flow += fin(r->source_mass_flow[j]);
-        qsrc += fin(r->source_heat[j]);
-    }
+    /* heat: the net heat the sources put in (supply minus what a return header takes back,
+     * plus a plant header's heating of a closed loop) */
+    for (size_t j = 0; j < r->n_sources; j++) qsrc += fin(r->source_heat[j]);
+    flow = source_outflow(net, r);
     if (plant) flow = plant->header_demand;
     if (k < s->n_steps) s->header_flow[k] = flow, s->source_heat_w[k] = qsrc;
     s->source_heat += qsrc * dt;

@@ -68,6 +68,7 @@ dh_status dh_summary_from_run(const dh_network *net, const char *case_name,
     s->unmet = r->consumer_unmet;
     s->source_id = net->sources.id, s->source_mass_flow = r->source_mass_flow;
     s->source_pressure = r->source_pressure, s->source_temperature = r->source_temperature;
+    s->source_heat = r->source_heat;
     s->plant = plant;
     return DH_OK;
 }
@@ -416,9 +417,10 @@ static void print_mains(const dh_summary *s, FILE *out)
     fprintf(out, "  heat loss of the pipes     %.1f kW\n", loss / 1e3);
     fprintf(out, "  condensate formed          %.3f t/h\n", cond * TPH);
     for (size_t j = 0; j < s->n_sources; j++)
-        fprintf(out, "  source %-12s %8.3f t/h at %.4f MPa, %.1f degC\n", s->source_id[j],
+        fprintf(out, "  source %-12s %8.3f t/h at %.4f MPa, %.1f degC%s%.0f kW\n", s->source_id[j],
                 s->source_mass_flow[j] * TPH, s->source_pressure[j] / 1e6,
-                s->source_temperature[j] - T0);
+                s->source_temperature[j] - T0, s->source_heat ? ", heat " : "",
+                s->source_heat ? s->source_heat[j] / 1e3 : 0.0);
 }
 
 void dh_summary_print(const dh_summary *s, unsigned flags, FILE *out)

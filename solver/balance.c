@@ -162,14 +162,18 @@ void st_fill_results(dh_steady *s, const double *u, dh_snapshot *r, dh_solve_sta
     /* plant headers heat the streams entering their node to the source enthalpy */
     for (size_t k = 0; k < nn; k++) {
         if (s->plant_src[k] == DH_NONE) continue;
-        double hs = s->src_h[s->plant_src[k]];
+        double hs = s->src_h[s->plant_src[k]], heating = 0.0;
         for (size_t q = s->inc_start[k]; q < s->inc_start[k + 1]; q++) {
             size_t e = s->inc_edge[q];
             double m = u[2 * nn + e];
             const st_edgework *w = &s->ew[e];
-            if (s->inc_sign[q] < 0) e_in += st_pos(m, s->eps_mix, NULL) * (hs - w->h_fwd);
-            else e_in += st_pos(-m, s->eps_mix, NULL) * (hs - w->h_rev);
+            if (s->inc_sign[q] < 0) heating += st_pos(m, s->eps_mix, NULL) * (hs - w->h_fwd);
+            else heating += st_pos(-m, s->eps_mix, NULL) * (hs - w->h_rev);
         }
+        e_in += heating;
+        /* reported with the source: the sum of source_heat is then the net heat put into the
+         * network for closed loops too (docs/results.md) */
+        r->source_heat[s->plant_src[k]] += heating;
     }
     double losses = 0.0;
     for (size_t e = 0; e < s->ne; e++) losses += edge_loss(s, u, e);

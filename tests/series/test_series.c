@@ -282,7 +282,14 @@ START_TEST(test_summary_hand)
         for (size_t l = 0; l < nl; l++) {
             r->link_heat_loss[l] = 1000.0;        /* W each */
             r->link_condensate[l] = 0.001;        /* kg/s each */
+            r->link_mass_flow[l] = 0.0;
         }
+        /* the header flow is what leaves the source node through its links (series_summary.c):
+         * the source's flow, split over the links leaving its node */
+        size_t k0 = net->sources.node[0], nout = 0;
+        for (size_t q = net->inc.start[k0]; q < net->inc.start[k0 + 1]; q++) nout++;
+        for (size_t q = net->inc.start[k0]; q < net->inc.start[k0 + 1]; q++)
+            r->link_mass_flow[net->inc.link[q]] = net->inc.sign[q] * flow[k] / (double)nout;
         for (size_t i = 0; i < nc; i++) {
             bool heat = net->consumers.type[i] == DH_CONSUMER_HEAT;
             r->consumer_heat[i] = heat ? 1e6 : 2.0e6; /* W */
