@@ -148,6 +148,7 @@ int dh_cmd_retire(int argc, char **argv)
     opt.on_step = on_step;
     opt.user = &w;
     opt.keep_going = all;
+    opt.loads_create = dh_case_loads_read; /* the series check's loads: weather + profiles */
     dh_status st = dh_retire_run(c, &opt, &r, &err);
     if (st != DH_OK) {
         dh_error_print(&err, stderr);

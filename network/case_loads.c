@@ -1,7 +1,7 @@
 /* case_loads.c: the loads of a series study from the case's `weather:`, `calendar:` and `loads:`
  * sections as read (dh_case.series, dh_case.h) -> a prepared dh_loads (network/dh_loads.h).
  *
- * Exports dh_case_loads_create (dh_case.h). Callers: solver/series.c users (cli/run_series.c,
+ * Exports dh_case_loads_create, dh_case_loads_read (dh_case.h). Callers: solver/series.c users (cli/run_series.c,
  * tests/series). Reads the files the case names (EPW or CSV weather, profile CSVs): the case
  * reader only resolves their paths. Demand of consumer i (docs/loads.md):
  *     D_i(t) = k_g(i) sum_c design_c f_c(t),   design_c = share_c x demand_i  (or `design:`)
@@ -227,4 +227,10 @@ fail:
     dh_loads_destroy(&L);
     dh_units_destroy(&own_units);
     return st < 0 ? st : DH_ERR_INPUT;
+}
+
+dh_status dh_case_loads_read(void *user, const dh_case *c, dh_loads **out, int *weather_start,
+                             dh_diag *diag)
+{
+    return dh_case_loads_create(c, (const dh_units *)user, out, weather_start, diag);
 }

@@ -329,5 +329,9 @@ dh_status dh_case_read_string(const char *text, size_t len, const char *name,
  * returns DH_OK or < 0 with *out == NULL. `units` NULL: loaded for this call. */
 dh_status dh_case_loads_create(const dh_case *c, const dh_units *units, dh_loads **out,
                                int *weather_start, dh_diag *diag);
+/* The same as a loads provider for studies that build loads for network variants (the
+ * retirement study's dh_retire_options.loads_create): user is a `const dh_units *` or NULL. */
+dh_status dh_case_loads_read(void *user, const dh_case *c, dh_loads **out, int *weather_start,
+                             dh_diag *diag);
 
 #endif

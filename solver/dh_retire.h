@@ -28,6 +28,7 @@
 #include <stddef.h>
 
 #include "dh_case.h"
+#include "dh_loads.h"
 #include "dh_network.h"
 #include "dh_plant_couple.h"
 #include "dh_results.h"
@@ -163,11 +164,20 @@ typedef struct dh_retire_result {
 typedef void (*dh_retire_step_fn)(void *user, const dh_retire_step *row, const dh_network *net,
                                   const dh_snapshot *state, const dh_plant_coupling *coupling);
 
+/* Builds the series loads (load models on the weather and calendar) of a case whose network is
+ * a step's copy, as dh_case_loads_create does (network/dh_case.h; same contract: *out owned by
+ * the caller, errors to diag). The series check needs it; the study itself reads no file, so the
+ * caller (cli/cmd_retire.c) provides the reading. */
+typedef dh_status (*dh_retire_loads_fn)(void *user, const dh_case *c, dh_loads **out,
+                                        int *weather_start, dh_diag *diag);
+
 typedef struct dh_retire_options {
     dh_plant_couple_options couple; /* every coupled solve (N-1 always computed, see check_n1) */
     dh_retire_step_fn on_step;      /* may be NULL */
     void *user;
     bool keep_going;                /* run every step even after a failing one (default false) */
+    dh_retire_loads_fn loads_create; /* series check: required (NULL: the check is refused) */
+    void *loads_user;
 } dh_retire_options;
 
 void dh_retire_options_init(dh_retire_options *opt);

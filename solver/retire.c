@@ -5,7 +5,8 @@
  * the boilers retired so far added (retire_network), solved with the plant coupled
  * (dh_plant_couple) and checked (check_step); with a series check, solved at each hour picked
  * by screen_hours through the series module's public API (solve_step_hours). Reinforcements,
- * alone and accumulated: reinforce. No I/O (the series loads read the case's weather file).
+ * alone and accumulated: reinforce. No I/O: the series check's loads come from the caller's
+ * provider (dh_retire_options.loads_create), which reads the weather and profiles.
  */
 #include "dh_retire.h"
 
@@ -521,7 +522,7 @@ static dh_status solve_step_hours(study *S, const bool *retired,
     *c2 = *S->c; /* borrows everything; only the network differs (never destroyed as a case) */
     c2->net = net;
     int ws = 0;
-    if ((st = dh_case_loads_create(c2, NULL, &L, &ws, &d)) != DH_OK) {
+    if ((st = S->opt->loads_create(S->opt->loads_user, c2, &L, &ws, &d)) != DH_OK) {
         if (err) {
             if (d.count) *err = d.items[0];
             else dh_error_set(err, st, NULL, "retire", "the series loads could not be built");
@@ -750,7 +751,7 @@ static dh_status screen_hours(study *S, const dh_retire_result *R, dh_retire_res
     x.S = S;
     bool *taken = NULL;
     int ws = 0;
-    dh_status st = dh_case_loads_create(c, NULL, &L, &ws, &d);
+    dh_status st = S->opt->loads_create(S->opt->loads_user, c, &L, &ws, &d);
     if (st != DH_OK) {
         if (err) {
             if (d.count) *err = d.items[0];
@@ -1281,6 +1282,11 @@ dh_status dh_retire_run(const dh_case *c, const dh_retire_options *opt, dh_retir
         dh_srcpos pos = {c->path, c->retire.line, c->retire.col};
         st = dh_error_set(err, DH_ERR_INPUT, &pos, "retire", "'checks.hour: series_worst_hours' "
                           "needs the case's series loads ('weather:', 'calendar:', 'loads:')");
+        goto fail;
+    }
+    if (S->series && !opt->loads_create) {
+        st = dh_error_set(err, DH_ERR_INTERNAL, NULL, "retire",
+                          "the series check needs a loads provider (dh_retire_options.loads_create)");
         goto fail;
     }
     /* the one-hour series runs: settings of `dhsim run` for a series (cli/run_series.c) */

@@ -104,7 +104,10 @@ static dh_retire_result *run(dh_case *c)
     dh_error e;
     dh_error_clear(&e);
     dh_retire_result *r = NULL;
-    dh_status st = dh_retire_run(c, NULL, &r, &e);
+    dh_retire_options opt;
+    dh_retire_options_init(&opt);
+    opt.loads_create = dh_case_loads_read;
+    dh_status st = dh_retire_run(c, &opt, &r, &e);
     ck_assert_msg(st == DH_OK, "%s", e.message);
     return r;
 }
@@ -334,6 +337,14 @@ START_TEST(series_binding_hour_is_summer)
     ck_assert_msg(c, "%s", diag_text(&d));
     ck_assert(c->retire.check_series);
     ck_assert_uint_eq(c->retire.check_hours, 2);
+    {   /* the study reads no file: without the caller's loads provider it refuses */
+        dh_error e0;
+        dh_error_clear(&e0);
+        dh_retire_result *r0 = NULL;
+        ck_assert_int_eq(dh_retire_run(c, NULL, &r0, &e0), DH_ERR_INTERNAL);
+        ck_assert_ptr_null(r0);
+        ck_assert_msg(strstr(e0.message, "loads provider"), "%s", e0.message);
+    }
     dh_retire_result *r = run(c);
     ck_assert(r->check_series);
     ck_assert_uint_eq(r->screen_steps, 365);
