@@ -8,6 +8,9 @@
  * The equations, units and sign conventions are in docs/model.md; each stamp group below names
  * its equation.
  *
+ * Property calls go through per-node / per-edge / per-pipe-end memos keyed on the exact inputs
+ * (docs/model.md "Evaluation reuse"): an evaluation at a point already evaluated calls no IF97.
+ *
  * Exports (steady_internal.h): st_eval, st_pattern_build, st_pattern_free, st_pos,
  * st_demand_ramp, st_scales, st_update_scales (per-edge residual scales and momentum weights
  * at the start of a Newton attempt), st_draw_eval, st_consumer_eval. Callers: steady_kinsol.c,
@@ -301,18 +304,28 @@ static void pipe_ambient(asm_ctx *c, const st_edge *E, pipe_amb *A)
         if (steam_lin && pj > 0 && pj < 5e6 &&
             dh_condensate_h_ambient(pj, t_lim, &A->h[j], &A->cp[j], &A->hp[j]) == DH_OK)
             continue;
-        /* IF97 h(p_end, t_lim) through the pipe end's memo */
+        /* IF97 h(p_end, t_lim) through the pipe end's memo, then the end node's (the pipes
+         * that meet at a node share its pressure and, in a water network, the soil
+         * temperature: one evaluation per node instead of one per pipe end) */
         st_ambmemo *am = s->amb_memo ? &s->amb_memo[2 * (size_t)(E - s->edge) + j] : NULL;
-        if (am && am->ok && am->kp == bits(pj) && am->kt == bits(t_lim)) {
+        st_ambmemo *an = s->amb_memo ? &s->amb_memo[2 * s->ne + (j == 0 ? E->a : E->b)] : NULL;
+        uint64_t kp = bits(pj), kt = bits(t_lim);
+        if (am && am->ok && am->kp == kp && am->kt == kt) {
             A->h[j] = am->h, A->cp[j] = am->cp, A->hp[j] = am->hp;
+            continue;
+        }
+        if (an && an->ok && an->kp == kp && an->kt == kt) {
+            A->h[j] = an->h, A->cp[j] = an->cp, A->hp[j] = an->hp;
+            *am = *an;
             continue;
         }
         int bad0 = c->bad;
         c->bad = 0;
         A->h[j] = h_pT_checked(c, pj, t_lim, &A->cp[j], &A->hp[j]);
         if (am) {
-            am->kp = bits(pj), am->kt = bits(t_lim), am->ok = !c->bad;
+            am->kp = kp, am->kt = kt, am->ok = !c->bad;
             am->h = A->h[j], am->cp = A->cp[j], am->hp = A->hp[j];
+            *an = *am;
         }
         c->bad |= bad0;
     }
@@ -968,7 +981,7 @@ dh_status st_pattern_build(dh_steady *s, dh_error *err)
     for (size_t e = 0; e < s->ne; e++) s->edge_wref[e] = 1e-3;
     s->node_memo = calloc(s->nn ? s->nn : 1, sizeof *s->node_memo);
     s->edge_memo = calloc(s->ne ? s->ne : 1, sizeof *s->edge_memo);
-    s->amb_memo = calloc(s->ne ? 2 * s->ne : 1, sizeof *s->amb_memo);
+    s->amb_memo = calloc(2 * s->ne + s->nn + 1, sizeof *s->amb_memo); /* pipe ends, nodes */
     if (!s->node_memo || !s->edge_memo || !s->amb_memo)
         return dh_error_set(err, DH_ERR_NOMEM, NULL, NULL, "steady solver: out of memory");
     asm_ctx c = {.s = s, .u = s->u_guess, .f = s->f, .pattern = true, .jac = true};

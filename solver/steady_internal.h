@@ -174,9 +174,9 @@ struct dh_steady {
     bool guess_clamped;    /* the last initial guess's pressure walk hit its floor somewhere */
 
     /* property memos (assemble.c, allocated by st_pattern_build): per node, per edge (mean
-     * state), per pipe end (ambient enthalpy, 2 per edge) */
+     * state), per pipe end and per node (ambient enthalpy) */
     st_phmemo *node_memo, *edge_memo;
-    st_ambmemo *amb_memo;
+    st_ambmemo *amb_memo;  /* [0, 2 ne): pipe ends (2e: a, 2e+1: b); [2 ne, 2 ne + nn): nodes */
 
     /* pattern: stamps in evaluation order -> CSC slot */
     size_t nstamp, nnz;

@@ -1,10 +1,11 @@
 /* steady_kinsol.c: the steady solver's lifecycle and its SUNDIALS adapter (the only file that
  * sees SUNDIALS types).
  *
- * KINSOL (Newton with line search, KIN_LINESEARCH; Jacobian re-evaluated every iteration) with
- * SUNLinSol_KLU on a SUNMatrix_Sparse CSC whose pattern is built once (assemble.c). KLU's
- * symbolic analysis is done at the first factorisation and reused (klu_refactor) by every
- * following iteration and solve; KLU's block-triangular pre-ordering (BTF) is switched off
+ * KINSOL (Newton with line search, KIN_LINESEARCH; Jacobian re-evaluated every iteration, with
+ * the residual at the same point; modified Newton as an option, dh_steady_options.jacobian_reuse)
+ * with SUNLinSol_KLU on a SUNMatrix_Sparse CSC whose pattern is built once (assemble.c). KLU's
+ * symbolic analysis and the numeric factorisation are done at the first setup and reused
+ * (klu_refactor) by every following iteration and solve (klu_initialize_keep); KLU's block-triangular pre-ordering (BTF) is switched off
  * (../shared/design.md: BTF on the saddle-point system is a trap at scale) and its ordering is
  * AMD. Water networks use the reduced linear solver of linsol_reduced.c instead of
  * SUNLinSol_KLU (edge flows eliminated; unless opt.full_system), and their initial guess goes
@@ -72,6 +73,9 @@ typedef struct kin_data {
      * "Bounds") */
     double *shift;
     double *phys;     /* u = v + shift of the point KINSOL asks for */
+    double *fsb;      /* st_scales' residual scale of each row, as of the current attempt */
+    bool fsb_valid;
+    bool pattern_set; /* A's column pointers and row indices are s's pattern (set once) */
 } kin_data;
 
 void dh_steady_options_init(dh_steady_options *opt)
@@ -108,11 +112,13 @@ static int kin_func(N_Vector u, N_Vector f, void *user)
 
 static double scaled_norm(const dh_steady *s, const double *f, size_t *worst)
 {
+    const kin_data *k = s->kin;
     double nrm = 0.0;
     size_t w = 0;
     for (size_t i = 0; i < s->n; i++) {
         double fs;
-        st_scales(s, i, NULL, &fs);
+        if (k && k->fsb_valid) fs = k->fsb[i];
+        else st_scales(s, i, NULL, &fs);
         double v = fabs(f[i]) / fs;
         if (!(v <= nrm)) {
             nrm = v;
@@ -137,11 +143,12 @@ static int kin_jac(N_Vector u, N_Vector fu, SUNMatrix J, void *user, N_Vector t1
     }
     sunindextype *cp = SUNSparseMatrix_IndexPointers(J), *ri = SUNSparseMatrix_IndexValues(J);
     double *x = SUNSparseMatrix_Data(J);
-    for (size_t j = 0; j <= s->n; j++) cp[j] = (sunindextype)s->colptr[j];
-    for (size_t z = 0; z < s->nnz; z++) {
-        ri[z] = (sunindextype)s->rowind[z];
-        x[z] = s->jx[z];
+    if (!k->pattern_set) { /* the pattern never changes (and nothing writes J's indices) */
+        for (size_t j = 0; j <= s->n; j++) cp[j] = (sunindextype)s->colptr[j];
+        for (size_t z = 0; z < s->nnz; z++) ri[z] = (sunindextype)s->rowind[z];
+        k->pattern_set = true;
     }
+    memcpy(x, s->jx, s->nnz * sizeof *x);
     k->iterations++;
     if (k->give_up_at > 0) {
         double nrm = scaled_norm(s, N_VGetArrayPointer(fu), NULL);
@@ -202,6 +209,7 @@ static void kin_free(kin_data *k)
     if (k->constraints) N_VDestroy(k->constraints);
     free(k->shift);
     free(k->phys);
+    free(k->fsb);
     if (k->ctx) SUNContext_Free(&k->ctx);
     free(k);
 }
@@ -220,7 +228,8 @@ static dh_status kin_create(dh_steady *s, dh_error *err)
     k->A = SUNSparseMatrix(n, n, (sunindextype)(s->nnz ? s->nnz : 1), CSC_MAT, k->ctx);
     k->shift = calloc(s->n ? s->n : 1, sizeof(double));
     k->phys = calloc(s->n ? s->n : 1, sizeof(double));
-    if (!k->shift || !k->phys) goto fail;
+    k->fsb = calloc(s->n ? s->n : 1, sizeof(double));
+    if (!k->shift || !k->phys || !k->fsb) goto fail;
     if (!k->u || !k->uscale || !k->fscale || !k->constraints || !k->A) goto fail;
     /* water networks: the reduced system (edge flows eliminated, enthalpies after the
      * hydraulics; linsol_reduced.c); otherwise KLU on the full system */
@@ -443,7 +452,9 @@ static bool attempt_n(dh_steady *s, dh_solve_stats *stats, double *norm, double 
         double b;
         st_scales(s, i, NULL, &b);
         fsv[i] = 1.0 / b;
+        k->fsb[i] = b;
     }
+    k->fsb_valid = true;
     KINSetFuncNormTol(k->mem, tol);
     /* exact Newton: a Jacobian at every iteration, evaluated with the residual at the point
      * KINSOL accepts; modified Newton: a fresh one every REUSE_MSBSET iterations or when
