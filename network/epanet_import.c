@@ -1148,11 +1148,9 @@ static void write_case(ep *p, FILE *f)
             }
             ep_curve *c = &p->curves[dh_idmap_get(&p->curve_map, l->curve)];
             double ce = curve_exponent(c);
-            if (c->n == 3 && ce > 0 && fabs(ce - 2.0) > 0.01)
-                note(p, l->line, true, "pump %s: EPANET fits curve %s as H = A - B Q^%.3f; dhsim "
-                                       "fits H = a - b Q^2 through the same points: heads "
-                                       "differ between the points", l->id, c->id, ce);
-            else if (c->n == 2 || c->n > 3 || (c->n == 3 && ce == 0))
+            /* one point, or three with a valid power fit: dhsim reads the curve as EPANET
+             * does (solver/layout.c pump_fit) */
+            if (c->n == 2 || c->n > 3 || (c->n == 3 && ce == 0))
                 note(p, l->line, true, "pump %s: EPANET interpolates curve %s (%zu points) "
                                        "linearly; dhsim fits H = a - b Q^2 to its points by least "
                                        "squares", l->id, c->id, c->n);

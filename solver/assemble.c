@@ -572,7 +572,7 @@ static void edge_pump(asm_ctx *c, size_t e)
     double rho = st.rho;
     size_t row = IM(s, e);
     double R, Rm, Rr;
-    if (E->vlaw == ST_VLAW_OPEN) {
+    if (E->vlaw == ST_VLAW_OPEN && E->pump_c == 2.0) {
         double ms = sqrt(m * m + s->m_lin * s->m_lin);
         double sp2 = E->speed * E->speed;
         /* rho g b Q|Q| = g b m |m| / rho */
@@ -580,6 +580,19 @@ static void edge_pump(asm_ctx *c, size_t e)
             rho * DH_G * E->dz;
         Rm = -DH_G * E->pump_b * (ms + m * m / ms) / rho;
         Rr = DH_G * E->pump_a * sp2 + DH_G * E->pump_b * m * ms / (rho * rho) - DH_G * E->dz;
+    } else if (E->vlaw == ST_VLAW_OPEN) {
+        /* power curve (EPANET's 3-point fit), affinity laws as EPANET applies them:
+         * H = a s^2 - b s^(2-c) Q|Q|^(c-1), Q = m/rho, |m| smoothed as ms:
+         * rho g b s^(2-c) Q|Q|^(c-1) = g b s^(2-c) m ms^(c-1) rho^(1-c) = T */
+        double pc = E->pump_c;
+        double ms = sqrt(m * m + s->m_lin * s->m_lin);
+        double sp2 = E->speed * E->speed;
+        double kb = DH_G * E->pump_b * pow(E->speed, 2.0 - pc) * pow(rho, 1.0 - pc);
+        double msc = pow(ms, pc - 1.0);
+        double T = kb * m * msc;
+        R = pa - pb + rho * DH_G * E->pump_a * sp2 - T - rho * DH_G * E->dz;
+        Rm = -kb * (msc + (pc - 1.0) * m * m * msc / (ms * ms));
+        Rr = DH_G * E->pump_a * sp2 - (1.0 - pc) * T / rho - DH_G * E->dz;
     } else {
         double dm, drho;
         double dp = throttle_dp(s, E, true, m, rho, &dm, &drho);

@@ -33,18 +33,43 @@ static double node_h_pT(double p, double T)
     return h;
 }
 
-/* H = a - b Q^2 through the curve points by least squares (one point: EPANET's single-point
- * curve, a = 4/3 H1, b = H1 / (3 Q1^2)); b is kept positive. */
-static void pump_fit(const dh_network *net, size_t p, double *a, double *b)
+/* Pump curve H(Q) at full speed, as EPANET 2.2 reads a curve (src/hydcoeffs.c / input2.c,
+ * "powercurve"; EPANET 2.2 user manual 3.1 "Pumps"):
+ *  - one point (Q1, H1): H = a - b Q^2 with a = 4/3 H1, b = H1 / (3 Q1^2) (shut-off head 133 %
+ *    of the design head, zero head at twice the design flow);
+ *  - three points, the first at Q = 0: the power curve through all three,
+ *    H = a - b Q^c, a = H0, c = ln((H0 - H2)/(H0 - H1)) / ln(Q2/Q1), b = (H0 - H1) / Q1^c, when
+ *    H0 > H1 > H2, 0 < Q1 < Q2 and 0 < c <= 20 (EPANET's validity test);
+ *  - otherwise: H = a - b Q^2 by least squares through the points, b kept positive (EPANET
+ *    interpolates a multi-point curve piecewise linearly instead: docs/model.md says so).
+ * *b_stop: the quadratic resistance of the stopped pump (a check valve): b Q^c matched at the
+ * largest curve flow, b Q_max^(c-2). */
+static void pump_fit(const dh_network *net, size_t p, double *a, double *b, double *c,
+                     double *b_stop)
 {
     size_t i0 = net->pumps.curve_start[p], i1 = net->pumps.curve_start[p + 1];
     const double *q = net->pumps.curve_flow, *h = net->pumps.curve_head;
     double qmax = 0.0;
     for (size_t i = i0; i < i1; i++) qmax = fmax(qmax, fabs(q[i]));
+    *c = 2.0;
     if (i1 - i0 == 1 && q[i0] > 0.0) {
         *a = 4.0 / 3.0 * h[i0];
         *b = h[i0] / (3.0 * q[i0] * q[i0]);
+        *b_stop = *b;
         return;
+    }
+    if (i1 - i0 == 3 && q[i0] == 0.0) {
+        double h0 = h[i0], h1 = h[i0 + 1], h2 = h[i0 + 2], q1 = q[i0 + 1], q2 = q[i0 + 2];
+        if (h0 > 0 && h0 > h1 && h1 > h2 && q1 > 0 && q2 > q1) {
+            double e = log((h0 - h2) / (h0 - h1)) / log(q2 / q1);
+            if (e > 0 && e <= 20) {
+                *a = h0;
+                *c = e;
+                *b = (h0 - h1) / pow(q1, e);
+                *b_stop = *b * pow(q2, e - 2.0);
+                return;
+            }
+        }
     }
     /* normal equations for H_i = a - b Q_i^2 */
     double s1 = 0, sx = 0, sxx = 0, sy = 0, sxy = 0;
@@ -59,7 +84,7 @@ static void pump_fit(const dh_network *net, size_t p, double *a, double *b)
     double det = s1 * sxx - sx * sx;
     if (i1 == i0) {
         *a = 0;
-        *b = 1.0;
+        *b = *b_stop = 1.0;
         return;
     }
     if (fabs(det) < 1e-300) {
@@ -71,6 +96,7 @@ static void pump_fit(const dh_network *net, size_t p, double *a, double *b)
     }
     if (qmax <= 0) qmax = 1.0;
     if (!(*b > 1e-3 * fabs(*a) / (qmax * qmax))) *b = 1e-3 * fmax(fabs(*a), 1.0) / (qmax * qmax);
+    *b_stop = *b;
 }
 
 static bool node_is_steam(const dh_network *net, size_t k)
@@ -263,12 +289,13 @@ dh_status st_layout_build(dh_steady *s, dh_error *err)
         case DH_LINK_PUMP: {
             st_edge *e = &s->edge[s->link_edge0[l]];
             e->kind = ST_PUMP;
-            pump_fit(net, row, &e->pump_a, &e->pump_b);
+            double b_stop;
+            pump_fit(net, row, &e->pump_a, &e->pump_b, &e->pump_c, &b_stop);
             e->speed = net->pumps.speed[row];
             /* a stopped pump: its curve's resistance forward, blocked backward (check valve):
              * dp = rho g b Q|Q| = g b m|m| / rho */
             e->vlaw = e->speed > 0 ? ST_VLAW_OPEN : ST_VLAW_CHECK;
-            e->k = DH_G * e->pump_b;
+            e->k = DH_G * b_stop;
             break;
         }
         }
@@ -513,7 +540,9 @@ static double guess_dp(const dh_steady *s, const st_edge *e, double m, double p,
     case ST_PUMP: {
         double q = m / rho;
         if (e->vlaw != ST_VLAW_OPEN) return e->k * m * fabs(m) / rho;
-        return -rho * DH_G * (e->pump_a * e->speed * e->speed - e->pump_b * q * fabs(q));
+        double c = e->pump_c;
+        return -rho * DH_G * (e->pump_a * e->speed * e->speed -
+                              e->pump_b * pow(e->speed, 2.0 - c) * q * pow(fabs(q), c - 1.0));
     }
     default: return 0.0;
     }

@@ -58,7 +58,8 @@ typedef struct st_edge {
     st_valve_law vlaw;
     double k;         /* valve: dp = k m|m| / rho (k in 1/m4); pump-off: same */
     double setpoint;  /* Pa abs (PRV) */
-    double pump_a, pump_b; /* pump: H = pump_a s^2 - pump_b Q|Q| (m, s2/m5) */
+    double pump_a, pump_b; /* pump: H = pump_a s^2 - pump_b s^(2-c) Q|Q|^(c-1) (m, m^(1-3c) s^c) */
+    double pump_c;         /* pump curve exponent c (2 unless a 3-point power curve) */
     double speed;
 } st_edge;
 
