@@ -451,7 +451,7 @@ static dh_status size_network(dh_netgen *g, dh_error *err)
 {
     size_t n = g->n_nodes;
     adjacency a = {0};
-    size_t *order = malloc(n * sizeof *order), *level = malloc(n * sizeof *level);
+    size_t *order = calloc(n ? n : 1, sizeof *order), *level = calloc(n ? n : 1, sizeof *level);
     size_t *parent = malloc(n * sizeof *parent);
     double *q = calloc(g->n_pipes, sizeof *q); /* design volume flow, m3/s */
     double *acc = calloc(n, sizeof *acc);
