@@ -606,6 +606,11 @@ int dh_run_transient_ckpt(dh_case *c, const char *out_path, bool verbose,
         printf("quasi-steady path: %ld segments, %ld with held hydraulics, %ld full solves "
                "failed (held hydraulics used instead)\n",
                stats.algebraic_segments, stats.frozen_segments, stats.failed_full_solves);
+    if (stats.algebraic_segments > 0 && verbose)
+        printf("quasi-steady path: %ld full solves, %ld residual evaluations, %ld Jacobians, "
+               "%ld outputs updated on held hydraulics\n",
+               stats.algebraic_segments - stats.frozen_segments, stats.residual_evals,
+               stats.jacobian_evals, stats.fast_outputs);
     if (stats.failed_full_solves > 0)
         fprintf(stderr, "dhsim run: warning: %ld full hydraulic solves failed (e.g. water colder "
                         "than a consumer's return reached it); the hydraulics of the previous "

@@ -165,6 +165,8 @@ typedef struct dh_transient_stats {
     long frozen_segments;  /* of those, with the hydraulics held (opt.hydraulic_step) */
     long failed_full_solves; /* full solves of the quasi-steady path that failed and were
                               replaced by the held hydraulics (docs/transient.md) */
+    long fast_outputs;     /* outputs on held hydraulics updated without a full property
+                              evaluation (quasi-steady path, docs/transient.md) */
 } dh_transient_stats;
 
 /* Builds the solver: a private copy of the network's time-dependent inputs (events change it),

@@ -19,8 +19,9 @@
  * max(1e-3 rtol, 1e-11)), and the integrals are then set from the rates at the converged y,
  * Q = h rate(y1): so the segment's mass and energy balance closes to that residual tolerance.
  *
- * Exports (transient_internal.h): tr_alg_create, tr_alg_free, tr_alg_segment.
- * Caller: transient_ida.c (the run loop).
+ * Exports (transient_internal.h): tr_alg_create, tr_alg_free, tr_alg_segment,
+ * tr_alg_keep_arrivals, tr_alg_snapshot_update, tr_alg_snapshot_keep.
+ * Callers: transient_ida.c (the run loop), transient_model.c (tr_fill_snapshot).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -47,8 +48,15 @@ struct tr_alg {
     size_t *hslot;  /* entry of J_HH -> slot in T->jx */
     double *hx, *dF, *hf_old, *hr_old, *ew0, *yfull;
     bool frozen_ok; /* J_HH, ew0 and yfull belong to the current state's hydraulics */
+    bool jx_fresh;  /* T->jx (and the steady work arrays) were evaluated at the converged T->y
+                     * by the last attempt: freeze needs no evaluation of its own */
     double t_full;  /* s, time of the last full solve */
     double t_failed; /* s, time of the last failed full solve (-inf: none) */
+    /* outputs on held hydraulics (tr_alg_snapshot_update): node enthalpies of the state the
+     * output snapshot holds; valid while no full solve has happened since */
+    double *hsnap;
+    bool snap_ok;
+    bool snap_fast; /* the network allows the update (no draws: every consumer on an edge) */
 };
 
 void tr_alg_free(dh_transient *T)
@@ -74,6 +82,7 @@ void tr_alg_free(dh_transient *T)
     free(A->hr_old);
     free(A->ew0);
     free(A->yfull);
+    free(A->hsnap);
     free(A);
     T->alg = NULL;
 }
@@ -94,6 +103,7 @@ dh_status tr_alg_create(dh_transient *T, dh_error *err)
     for (size_t z = 0; z < T->nnz; z++) A->Ai[z] = (SuiteSparse_long)T->rowind[z];
     for (size_t i = 0; i < T->n; i++) st_scales(T->s, i, NULL, &A->fs[i]);
     A->t_failed = -INFINITY;
+    A->snap_fast = T->s->ndraw == 0;
     klu_l_defaults(&A->common);
     A->common.btf = 0;      /* as the steady solver: BTF on these saddle-point systems is a trap */
     A->common.ordering = 0; /* AMD */
@@ -117,8 +127,9 @@ dh_status tr_alg_create(dh_transient *T, dh_error *err)
     A->hr_old = malloc((T->nq ? T->nq : 1) * sizeof *A->hr_old);
     A->ew0 = malloc((T->ne ? 6 * T->ne : 1) * sizeof *A->ew0);
     A->yfull = malloc(T->ny * sizeof *A->yfull);
+    A->hsnap = malloc((nn ? nn : 1) * sizeof *A->hsnap);
     if (!A->Hp || !A->Hi || !A->hslot || !A->hx || !A->dF || !A->hf_old || !A->hr_old ||
-        !A->ew0 || !A->yfull)
+        !A->ew0 || !A->yfull || !A->hsnap)
         goto nomem;
     nh = 0;
     for (size_t j = nn; j < 2 * nn; j++) {
@@ -168,10 +179,15 @@ static int attempt(dh_transient *T, tr_alg *A, double t1, double h, bool refresh
     bool need_jac = refresh || !A->num || fabs(h - A->h_fact) > 1e-9 * h;
     double prev = INFINITY, lambda = 1.0;
     enum { MAXIT = 12 };
+    A->jx_fresh = false;
     for (int it = 0; it < MAXIT; it++) {
         for (size_t i = n; i < ny; i++) yp[i] = y[i] * cj;
         T->stats.residual_evals++;
-        int r = tr_residual(T, t1, y, yp, f, need_jac, cj);
+        /* after the first step the Jacobian comes with every residual: a slow iteration then
+         * refactorises at once (no second evaluation at the same iterate), and the one at the
+         * converged state is the one freeze() keeps */
+        bool jac_now = need_jac || it > 0;
+        int r = tr_residual(T, t1, y, yp, f, jac_now, cj);
         if (r > 0 && it > 0 && lambda > 1.0 / 256) {
             /* out of the property range: back along the last step */
             lambda *= 0.5;
@@ -189,13 +205,14 @@ static int attempt(dh_transient *T, tr_alg *A, double t1, double h, bool refresh
                 yp[i] = rate;
             }
             T->stats.nonlinear_iterations += it;
+            A->jx_fresh = jac_now;
             return 0;
         }
         if (!need_jac && it > 0 && norm > 0.3 * prev) {
             /* slow: the kept Jacobian is too old; evaluate it here and go on */
             need_jac = true;
             prev = INFINITY;
-            continue;
+            if (!jac_now) continue;
         }
         if (need_jac) {
             T->stats.jacobian_evals++;
@@ -255,9 +272,12 @@ static void frozen_segment(dh_transient *T, tr_alg *A, double h)
  * the non-pipe arrivals and the state kept for the frozen segments. Returns 0 or -1. */
 static int freeze(dh_transient *T, tr_alg *A, double t1, double h)
 {
-    T->stats.residual_evals++;
     T->stats.jacobian_evals++;
-    if (tr_residual(T, t1, T->y, T->yp, T->f, true, 1.0 / h)) return -1;
+    if (!A->jx_fresh) {
+        T->stats.residual_evals++;
+        if (tr_residual(T, t1, T->y, T->yp, T->f, true, 1.0 / h)) return -1;
+    }
+    A->jx_fresh = false;
     for (size_t z = 0; z < (size_t)A->Hp[T->nn]; z++) A->hx[z] = T->jx[A->hslot[z]];
     if (A->hnum) {
         if (!(klu_l_refactor(A->Hp, A->Hi, A->hx, A->hsym, A->hnum, &A->common) &&
@@ -268,8 +288,9 @@ static int freeze(dh_transient *T, tr_alg *A, double t1, double h)
     if (!A->hnum) return -1;
     tr_edge_arrivals(T, A->ew0);
     memcpy(A->yfull, T->y, T->ny * sizeof(double));
-    /* the full Jacobian is now the one at this state: the next full solve may start with it */
-    if (factor(T, A) == 0) A->h_fact = h;
+    /* the full Jacobian is not refactorised here: the next full solve starts from the
+     * factorisation of this one's last iterates (as good a start: most full solves are
+     * triggered by inputs or consumer drift that move it away from both) */
     return 0;
 }
 
@@ -304,6 +325,7 @@ int tr_alg_segment(dh_transient *T, double t0, double t1, bool refresh, dh_error
         T->stats.frozen_segments++;
         return 0;
     }
+    A->snap_ok = false; /* the hydraulics may change: the next output is filled in full */
     memset(T->y + T->n, 0, T->nquad * sizeof(double));
     memset(T->yp, 0, T->n * sizeof(double));
     memcpy(A->y0, T->y, T->ny * sizeof(double));
@@ -340,4 +362,58 @@ int tr_alg_segment(dh_transient *T, double t0, double t1, bool refresh, dh_error
                      t1);
     }
     return r ? -1 : 0;
+}
+
+/* Output on held hydraulics. Between full solves pressures and flows are those of the last
+ * full solve (frozen_segment moves only the node enthalpies), so of what st_fill_results
+ * computes only the node temperatures and qualities (IF97 at (p, h), for the nodes whose h
+ * moved) and the consumers' heat change: heat = pos(m) (h_a - h_fwd) + pos(-m) (h_b - h_rev)
+ * with the arrivals linearised in the end enthalpies exactly as in the integrals' rates
+ * (tr_quad_rates_frozen: ew0), so the heat reported and the energy balance agree. Held from the
+ * last full fill: flows, pressures, pressure drops, velocities (their density changes by
+ * ~1e-4 over a 5 K swing of liquid water) and the heat loss of the non-pipe links; the water
+ * pipes' heat loss comes from the plug queues as before (tr_fill_snapshot). */
+bool tr_alg_snapshot_update(dh_transient *T, const double *y, dh_snapshot *snap)
+{
+    tr_alg *A = T->alg;
+    if (!A || !A->snap_ok || !A->snap_fast || !A->frozen_ok) return false;
+    const dh_steady *s = T->s;
+    const dh_network *net = T->net;
+    const size_t nn = T->nn;
+    const double *w0 = A->ew0;
+    for (size_t k = 0; k < net->nodes.n; k++) {
+        double h = y[nn + k];
+        if (h == A->hsnap[k]) continue;
+        dh_ph_state st;
+        if (st_props_ph(y[k], h, 0, &st) != DH_OK) return false;
+        snap->node_enthalpy[k] = h;
+        snap->node_temperature[k] = st.T;
+        snap->node_quality[k] = st.x;
+    }
+    for (size_t c = 0; c < net->consumers.n; c++) {
+        size_t k = net->consumers.node[c];
+        snap->consumer_temperature[c] = snap->node_temperature[k];
+        size_t e = s->cons_edge[c];
+        if (e == DH_NONE) continue;
+        const st_edge *E = &s->edge[e];
+        const double *w = w0 + 6 * e;
+        double m = y[2 * nn + e];
+        double qf = st_pos(m, s->eps_mix, NULL), qr = st_pos(-m, s->eps_mix, NULL);
+        double dha = y[nn + E->a] - A->hsnap[E->a], dhb = y[nn + E->b] - A->hsnap[E->b];
+        double heat = snap->consumer_heat[c] + qf * (dha - w[1] * dha - w[2] * dhb) +
+                      qr * (dhb - w[4] * dha - w[5] * dhb);
+        snap->consumer_heat[c] = heat;
+        snap->consumer_unmet[c] = fmax(0.0, s->load * net->consumers.demand_heat[c] - heat);
+    }
+    memcpy(A->hsnap, y + nn, nn * sizeof(double));
+    T->stats.fast_outputs++;
+    return true;
+}
+
+void tr_alg_snapshot_keep(dh_transient *T, const double *y)
+{
+    tr_alg *A = T->alg;
+    if (!A) return;
+    memcpy(A->hsnap, y + T->nn, T->nn * sizeof(double));
+    A->snap_ok = true;
 }

@@ -42,6 +42,8 @@ typedef struct tr_pipeq {
     double h_wall;   /* J/kg, the wall's mixing state at the outlet */
     double h_fwd, h_rev; /* J/kg, frozen arrival enthalpies at b and a for this interval */
     double loss;     /* W, heat lost over the last transport interval (mean) */
+    double dt_decay, f_half; /* cache: exp(-0.5 k_loss dt_decay) (transient_plug.c) */
+    double a_wall, e_wall;   /* cache: exp(-a_wall) */
     unsigned head, count;
     tr_plug *buf;    /* cap plugs */
 } tr_pipeq;
@@ -85,6 +87,8 @@ struct dh_transient {
     size_t *smap;            /* steady slot -> slot here */
     double *jx;
     double *rowmul;          /* per row: multiplier of the steady row's Jacobian entries */
+    size_t *pc_slot;         /* 9 per incidence entry (steady inc_edge) of a water pipe: the
+                                slots of the plug correction's derivatives (DH_NONE: none) */
 
     /* work */
     double *y, *yp, *f;
@@ -164,6 +168,12 @@ void tr_alg_free(dh_transient *T);
 int tr_alg_segment(dh_transient *T, double t0, double t1, bool refresh, dh_error *err);
 /* Keeps the plug arrivals of the segment just ended (call before tr_plug_prepare). */
 void tr_alg_keep_arrivals(dh_transient *T);
+/* Output on held hydraulics: updates snap, filled by st_fill_results earlier on the same held
+ * hydraulics, to the state y (only the node enthalpies moved) without a full evaluation.
+ * Returns false (snap untouched) when it cannot: the caller then fills snap in full and calls
+ * tr_alg_snapshot_keep(T, y). */
+bool tr_alg_snapshot_update(dh_transient *T, const double *y, dh_snapshot *snap);
+void tr_alg_snapshot_keep(dh_transient *T, const double *y);
 
 /* transient_plug.c */
 dh_status tr_plug_build(dh_transient *T, dh_error *err);

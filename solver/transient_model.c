@@ -386,6 +386,29 @@ dh_status tr_model_build(dh_transient *T, dh_error *err)
     for (size_t j = 0; j < n; j++)
         for (size_t z = s->colptr[j]; z < s->colptr[j + 1]; z++)
             T->smap[z] = find_slot(T, s->rowind[z], j);
+    /* the plug correction's Jacobian slots (plug_correction): found once here instead of by a
+     * binary search per entry and evaluation */
+    size_t ninc = s->inc_start[s->nn];
+    T->pc_slot = malloc((ninc ? 9 * ninc : 1) * sizeof(size_t));
+    if (!T->pc_slot) return nomem(err);
+    for (size_t k = 0; k < s->nn; k++)
+        for (size_t q = s->inc_start[k]; q < s->inc_start[k + 1]; q++) {
+            size_t e = s->inc_edge[q], *z = T->pc_slot + 9 * q, row = IH(T, k);
+            for (int i = 0; i < 9; i++) z[i] = DH_NONE;
+            if (!T->water_pipe_edge[e]) continue; /* (edge_q is set later, by tr_plug_build) */
+            const st_edge *E = &s->edge[e];
+            z[0] = find_slot(T, row, IM(T, e));
+            z[1] = find_slot(T, row, IP(E->a));
+            z[2] = find_slot(T, row, IH(T, E->a));
+            z[3] = find_slot(T, row, IP(E->b));
+            z[4] = find_slot(T, row, IH(T, E->b));
+            if (E->pc != DH_NONE) {
+                z[5] = find_slot(T, row, IP(E->pc));
+                z[6] = find_slot(T, row, IH(T, E->pc));
+                z[7] = find_slot(T, row, IP(E->pd));
+                z[8] = find_slot(T, row, IH(T, E->pd));
+            }
+        }
     return DH_OK;
 }
 
@@ -409,6 +432,7 @@ void tr_model_free(dh_transient *T)
     free(T->rowind);
     free(T->jx);
     free(T->smap);
+    free(T->pc_slot);
 }
 
 /* ---- residual and Jacobian ----------------------------------------------------------------- */
@@ -504,18 +528,17 @@ static double plug_correction(dh_transient *T, const double *y, size_t k, bool j
         }
         corr += qi * (hs - hp);
         if (jac) {
-            size_t row = IH(T, k);
-            jadd(T, row, IM(T, e), c * (dq * (hs - hp) + qi * d[0]));
-            jadd(T, row, IP(E->a), c * qi * d[1]);
-            jadd(T, row, IH(T, E->a), c * qi * d[2]);
-            jadd(T, row, IP(E->b), c * qi * d[3]);
-            jadd(T, row, IH(T, E->b), c * qi * d[4]);
+            const size_t *z = T->pc_slot + 9 * q; /* slots of (m_e, p_a, h_a, p_b, h_b, ...) */
+            double v[9] = {c * (dq * (hs - hp) + qi * d[0]), c * qi * d[1], c * qi * d[2],
+                           c * qi * d[3], c * qi * d[4]};
+            int nd = 5;
             if (E->pc != DH_NONE) {
-                jadd(T, row, IP(E->pc), c * qi * d[5]);
-                jadd(T, row, IH(T, E->pc), c * qi * d[6]);
-                jadd(T, row, IP(E->pd), c * qi * d[7]);
-                jadd(T, row, IH(T, E->pd), c * qi * d[8]);
+                v[5] = c * qi * d[5], v[6] = c * qi * d[6];
+                v[7] = c * qi * d[7], v[8] = c * qi * d[8];
+                nd = 9;
             }
+            for (int i = 0; i < nd; i++)
+                if (z[i] != DH_NONE) T->jx[z[i]] += v[i];
         }
     }
     return corr;
@@ -804,7 +827,12 @@ void tr_storage(dh_transient *T, const double *y, double *mass, double *energy)
 void tr_fill_snapshot(dh_transient *T, double t, const double *y, dh_snapshot *snap)
 {
     tr_inputs_at(T, t);
-    st_fill_results(T->s, y, snap, NULL);
+    if (snap == T->snap && tr_alg_snapshot_update(T, y, snap)) {
+        /* held hydraulics: only the enthalpies moved since the last full fill (transient_alg.c) */
+    } else {
+        st_fill_results(T->s, y, snap, NULL);
+        if (snap == T->snap) tr_alg_snapshot_keep(T, y);
+    }
     snap->time = t;
     /* water pipes under plug transport: the heat lost over the last transport interval */
     for (size_t i = 0; i < T->nq; i++) {

@@ -51,7 +51,31 @@ static unsigned cap_of(const dh_transient *T)
 
 static tr_plug *at(const dh_transient *T, tr_pipeq *q, unsigned i)
 {
-    return &q->buf[(q->head + i) % cap_of(T)];
+    /* head < cap and i < cap: one conditional subtraction instead of a division */
+    unsigned j = q->head + i, cap = cap_of(T);
+    return &q->buf[j >= cap ? j - cap : j];
+}
+
+/* exp(-0.5 k_loss dt) of queue q, kept for the last dt (the transport intervals are equal but
+ * for the short ones after events) */
+static double half_decay(tr_pipeq *q, double dt)
+{
+    if (dt != q->dt_decay) {
+        q->dt_decay = dt;
+        q->f_half = exp(-0.5 * q->k_loss * dt);
+    }
+    return q->f_half;
+}
+
+/* exp(-a) for the wall of queue q, kept for the last a (held hydraulics: the same flow and
+ * interval, so the same a, from interval to interval) */
+static double wall_exp(tr_pipeq *q, double a)
+{
+    if (a != q->a_wall) {
+        q->a_wall = a;
+        q->e_wall = exp(-a);
+    }
+    return q->e_wall;
 }
 
 /* Merges the adjacent pair (i, i+1) whose merge changes the content least (mass-weighted
@@ -162,6 +186,7 @@ dh_status tr_plug_build(dh_transient *T, dh_error *err)
         T->edge_q[e] = i;
         T->q[i].edge = e;
         T->q[i].buf = T->plug_pool + i * cap;
+        T->q[i].dt_decay = T->q[i].a_wall = NAN; /* caches empty */
         i++;
     }
     return DH_OK;
@@ -202,6 +227,7 @@ static void pipe_constants(dh_transient *T, tr_pipeq *q, const double *y, double
     double r = fabs(hm - h_amb) > 1.0 ? (T_m - Ta) / (hm - h_amb) : 1.0 / cp;
     if (!(r > 0)) r = 1.0 / cp;
     q->k_loss = E->ua * T->opt.heat_loss_scale * r / q->mass;
+    q->dt_decay = NAN; /* half_decay's cache belonged to the old k_loss */
     double di = net->pipes.diameter[E->comp], dout = net->pipes.outer_diameter[E->comp];
     double C = T->opt.wall_heat_capacity && dout > di
                    ? STEEL_RHO * STEEL_CP * M_PI / 4 * (dout * dout - di * di) * L
@@ -259,13 +285,13 @@ void tr_plug_prepare(dh_transient *T, const double *y, double dt)
         const st_edge *E = &s->edge[q->edge];
         double m = y[2 * nn + q->edge];
         double M = fmax(fabs(m) * dt, 1e-9 * q->mass);
-        double f_half = exp(-0.5 * q->k_loss * dt);
+        double f_half = half_decay(q, dt);
         double hb = peek(T, q, true, M, f_half, y[nn + E->a]);
         double ha = peek(T, q, false, M, f_half, y[nn + E->b]);
         if (q->m_wall > 0) {
             /* mean over the interval of the wall's mixing state fed at the plug outlet */
             double a = fabs(m) * dt / q->m_wall;
-            double g = a > 1e-12 ? (1.0 - exp(-a)) / a : 1.0;
+            double g = a > 1e-12 ? (1.0 - wall_exp(q, a)) / a : 1.0;
             if (m >= 0) hb = hb + (q->h_wall - hb) * g;
             else ha = ha + (q->h_wall - ha) * g;
         }
@@ -310,7 +336,7 @@ void tr_plug_advance(dh_transient *T, const double *y, const double *qp, double 
         bool fwd = A >= B;
         /* out first (both ends), then the plugs that stayed decay over the whole interval, then
          * the new plugs come in (decayed over half of it) */
-        double f_half = exp(-0.5 * q->k_loss * dt), f_full = f_half * f_half;
+        double f_half = half_decay(q, dt), f_full = f_half * f_half;
         double hA_in = A > 0 ? Q[TQP_EA] / A : 0.0, hB_in = B > 0 ? Q[TQP_EB] / B : 0.0;
         double restA, restB;
         double Eb = take_out(T, q, true, A, hA_in, f_half, &restA);
@@ -330,7 +356,7 @@ void tr_plug_advance(dh_transient *T, const double *y, const double *qp, double 
         double dw = 0.0; /* J, heat taken up by the wall */
         if (q->m_wall > 0 && Mo > 0) {
             double ho = Eo / Mo, hw0 = q->h_wall;
-            q->h_wall = ho + (hw0 - ho) * exp(-Mo / q->m_wall);
+            q->h_wall = ho + (hw0 - ho) * wall_exp(q, Mo / q->m_wall);
             dw = q->m_wall * (q->h_wall - hw0);
         }
         /* the decay of the plugs: E0 + E_in - (what left the queue) - E1, the wall's share

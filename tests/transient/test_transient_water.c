@@ -8,12 +8,14 @@
  * transport interval (hydraulic_step < 0). Checks:
  *  - both close the mass and energy balance over the run to round-off (< 1e-10 relative: the
  *    frozen update is exact for the mixing rows at fixed flows, docs/transient.md);
- *  - the frozen run does far fewer residual evaluations (< 1/3: full solves at the events, every
+ *  - the frozen run does far fewer residual evaluations (< 1/4: full solves at the events, every
  *    hour and when a consumer's supply temperature has moved by 2 % of its drop, against one
- *    per minute; measured 138 against 532) and most of its segments are frozen;
+ *    per minute; measured 101 against 520) and most of its segments are frozen; its outputs on
+ *    held hydraulics are updated without a full property evaluation (transient_alg.c,
+ *    tr_alg_snapshot_update), so the comparison below also checks that update;
  *  - the frozen run stays close to the full one: the node temperatures at 2 h differ by less
- *    than 0.05 K and the heat delivered over the run by less than 0.5 % (measured 0.010 K,
- *    0.20 %). The difference is physical, not numerical: a heat consumer whose supply
+ *    than 0.02 K and the heat delivered over the run by less than 0.3 % (measured 0.0103 K,
+ *    0.195 %; the margin covers round-off-level changes of the iterates, not a model change). The difference is physical, not numerical: a heat consumer whose supply
  *    temperature drops by 7 K on a 35 K drop should draw ~20 % more water; the frozen hydraulics
  *    hold its flow until its supply enthalpy has moved by 2 % of its drop (transient_alg.c), so
  *    each consumer's flow is at most ~2 % off for a few minutes while the front passes, a
@@ -123,9 +125,11 @@ START_TEST(frozen_vs_full)
     ck_assert_double_lt(sa.mass_balance_rel, 1e-10);
     ck_assert_int_gt(sa.frozen_segments, sa.algebraic_segments / 2);
     ck_assert_int_eq(sb.frozen_segments, 0);
-    ck_assert_int_lt(3 * sa.residual_evals, sb.residual_evals);
-    ck_assert_double_lt(dT, 0.05);
-    ck_assert_double_lt(dQ, 0.005);
+    ck_assert_int_lt(4 * sa.residual_evals, sb.residual_evals);
+    ck_assert_int_gt(sa.fast_outputs, 0);
+    ck_assert_int_eq(sb.fast_outputs, 0);
+    ck_assert_double_lt(dT, 0.02);
+    ck_assert_double_lt(dQ, 0.003);
     size_t npipes = 0;
     for (size_t l = 0; l < c->net->links.n; l++) npipes += c->net->links.kind[l] == DH_LINK_PIPE;
     ck_assert_uint_le(pa, 64 * npipes);
