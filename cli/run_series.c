@@ -168,8 +168,8 @@ int dh_run_series(dh_case *c, const char *out_path, bool verbose)
         exit_code = DH_EXIT_FAILED;
     }
     if (x.o) {
-        if (x.write_failed || dh_out_close(&x.o, &err) != DH_OK ||
-            dh_series_summary_write(out_path, &x.sum, &err) != DH_OK) {
+        if (x.write_failed || dh_series_summary_add_to_output(x.o, &x.sum, &err) != DH_OK ||
+            dh_out_close(&x.o, &err) != DH_OK) {
             dh_error_print(x.write_failed ? &x.werr : &err, stderr);
             dh_out_abort(&x.o);
             exit_code = DH_EXIT_FAILED;

@@ -638,8 +638,8 @@ int dh_run_transient_ckpt(dh_case *c, const char *out_path, bool verbose,
         agg.energy_balance_rel = stats.energy_balance_rel;
         agg.seconds = stats.seconds;
         if (x.write_failed || dh_out_set_summary(x.o, &agg, &err) != DH_OK ||
-            dh_out_close(&x.o, &err) != DH_OK ||
-            dh_transient_summary_write(out_path, &sum, &err) != DH_OK) {
+            dh_transient_summary_add_to_output(x.o, &sum, &err) != DH_OK ||
+            dh_out_close(&x.o, &err) != DH_OK) {
             dh_error_print(x.write_failed ? &x.werr : &err, stderr);
             dh_out_abort(&x.o);
             exit_code = DH_EXIT_FAILED;

@@ -99,6 +99,9 @@ void dh_series_summary_print(const dh_series_summary *s, FILE *out);
 /* /results/series in a closed results file (opened read-write, written, closed). */
 dh_status dh_series_summary_write(const char *h5_path, const dh_series_summary *s,
                                   dh_error *err);
+/* /results/series into a results file still being written (before dh_out_close), so the
+ * summary is part of the atomic write: the final name never holds a file without it. */
+dh_status dh_series_summary_add_to_output(dh_out *o, const dh_series_summary *s, dh_error *err);
 /* Reads it back. Returns 1 read, 0 the file has no /results/series, <0 on error. */
 int dh_series_summary_read(const char *h5_path, dh_series_summary *s, dh_error *err);
 /* For `dhsim report`: prints the block when the file has /results/series. */

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "dh_output.h"
 #include "dh_status.h"
 
 #define DH_TS_ID 96
@@ -87,6 +88,10 @@ void dh_transient_summary_print(const dh_transient_summary *s, bool per_consumer
 /* /results/transient in a closed results file (opened read-write, written, closed). */
 dh_status dh_transient_summary_write(const char *h5_path, const dh_transient_summary *s,
                                      dh_error *err);
+/* /results/transient into a results file still being written (before dh_out_close), so the
+ * summary is part of the atomic write. */
+dh_status dh_transient_summary_add_to_output(dh_out *o, const dh_transient_summary *s,
+                                             dh_error *err);
 /* Reads it back (with the consumer and source ids of /network). Returns 1 read, 0 the file has
  * no /results/transient, <0 on error. */
 int dh_transient_summary_read(const char *h5_path, dh_transient_summary *s, dh_error *err);

@@ -722,6 +722,11 @@ static int fsync_path(const char *path)
     return r;
 }
 
+hid_t dh_out_hid(const dh_out *o)
+{
+    return o->file;
+}
+
 dh_status dh_out_close(dh_out **po, dh_error *err)
 {
     if (!po || !*po) return DH_OK;

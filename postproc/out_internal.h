@@ -7,6 +7,7 @@
 #include <hdf5.h>
 #include <stddef.h>
 
+#include "dh_output.h"
 #include "dh_status.h"
 
 /* Turns off HDF5's automatic error-stack printing (process wide): dhsim reports its own
@@ -43,6 +44,10 @@ size_t dh_h5_chunk_cols(hid_t file, const char *path);
 /* A string attribute (malloc'd) or NULL; a numeric attribute as double (NaN if absent). */
 char *dh_h5_attr_get_str(hid_t obj, const char *path, const char *name);
 double dh_h5_attr_get_num(hid_t obj, const char *path, const char *name);
+
+/* The HDF5 file of a results file being written (the tmp file until dh_out_close): for the
+ * study summaries (series_summary.c, transient_summary.c) to join the atomic write. */
+hid_t dh_out_hid(const dh_out *o);
 
 /* ---- the plant (out_plant.c) ---- */
 struct dh_out_plant;

@@ -318,11 +318,9 @@ static int put_array(hid_t g, const char *name, const double *v, size_t n, const
     X(worst_unmet_step) X(worst_pressure_step)
 #define STR_ATTRS(X) X(peak_dispatch) X(peak_min_margin_id) X(worst_unmet_id) X(worst_margin_id)
 
-dh_status dh_series_summary_write(const char *h5_path, const dh_series_summary *s, dh_error *err)
+/* Writes /results/series into the open file f; 0 on success. */
+static int write_group(hid_t f, const dh_series_summary *s)
 {
-    dh_h5_quiet();
-    hid_t f = H5Fopen(h5_path, H5F_ACC_RDWR, H5P_DEFAULT);
-    if (f < 0) return dh_error_set(err, DH_ERR_IO, NULL, NULL, "%s: cannot open for writing", h5_path);
     if (H5Lexists(f, "/results/series", H5P_DEFAULT) > 0) H5Ldelete(f, "/results/series", H5P_DEFAULT);
     hid_t g = H5Gcreate2(f, "/results/series", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     int rc = g < 0;
@@ -345,9 +343,27 @@ dh_status dh_series_summary_write(const char *h5_path, const dh_series_summary *
         rc |= put_array(g, "air_temperature", s->air, n, "K", "outdoor air per step");
         H5Gclose(g);
     }
+    return rc;
+}
+
+dh_status dh_series_summary_write(const char *h5_path, const dh_series_summary *s, dh_error *err)
+{
+    dh_h5_quiet();
+    hid_t f = H5Fopen(h5_path, H5F_ACC_RDWR, H5P_DEFAULT);
+    if (f < 0)
+        return dh_error_set(err, DH_ERR_IO, NULL, NULL, "%s: cannot open for writing", h5_path);
+    int rc = write_group(f, s);
     if (H5Fclose(f) < 0) rc = 1;
     return rc ? dh_error_set(err, DH_ERR_IO, NULL, NULL, "%s: cannot write /results/series", h5_path)
               : DH_OK;
+}
+
+dh_status dh_series_summary_add_to_output(dh_out *o, const dh_series_summary *s, dh_error *err)
+{
+    dh_h5_quiet();
+    return write_group(dh_out_hid(o), s)
+               ? dh_error_set(err, DH_ERR_IO, NULL, NULL, "cannot write /results/series")
+               : DH_OK;
 }
 
 int dh_series_summary_read(const char *h5_path, dh_series_summary *s, dh_error *err)

@@ -216,13 +216,9 @@ static int put_strings(hid_t g, const char *name, const char *const *v, size_t n
     X(residual_evals) X(jacobian_evals) X(reinits) X(unknowns) X(differential) X(seconds)     \
     X(wall_seconds)
 
-dh_status dh_transient_summary_write(const char *h5_path, const dh_transient_summary *s,
-                                     dh_error *err)
+/* Writes /results/transient into the open file f; 0 on success. */
+static int write_group(hid_t f, const dh_transient_summary *s)
 {
-    dh_h5_quiet();
-    hid_t f = H5Fopen(h5_path, H5F_ACC_RDWR, H5P_DEFAULT);
-    if (f < 0)
-        return dh_error_set(err, DH_ERR_IO, NULL, NULL, "%s: cannot open for writing", h5_path);
     if (H5Lexists(f, "/results/transient", H5P_DEFAULT) > 0)
         H5Ldelete(f, "/results/transient", H5P_DEFAULT);
     hid_t g = H5Gcreate2(f, "/results/transient", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -281,10 +277,27 @@ dh_status dh_transient_summary_write(const char *h5_path, const dh_transient_sum
     }
     free(tmp);
     free(tx);
+    return rc;
+}
+
+dh_status dh_transient_summary_write(const char *h5_path, const dh_transient_summary *s, dh_error *err)
+{
+    dh_h5_quiet();
+    hid_t f = H5Fopen(h5_path, H5F_ACC_RDWR, H5P_DEFAULT);
+    if (f < 0)
+        return dh_error_set(err, DH_ERR_IO, NULL, NULL, "%s: cannot open for writing", h5_path);
+    int rc = write_group(f, s);
     if (H5Fclose(f) < 0) rc = 1;
-    return rc ? dh_error_set(err, DH_ERR_IO, NULL, NULL, "%s: cannot write /results/transient",
-                             h5_path)
+    return rc ? dh_error_set(err, DH_ERR_IO, NULL, NULL, "%s: cannot write /results/transient", h5_path)
               : DH_OK;
+}
+
+dh_status dh_transient_summary_add_to_output(dh_out *o, const dh_transient_summary *s, dh_error *err)
+{
+    dh_h5_quiet();
+    return write_group(dh_out_hid(o), s)
+               ? dh_error_set(err, DH_ERR_IO, NULL, NULL, "cannot write /results/transient")
+               : DH_OK;
 }
 
 static void copy_str(char *dst, size_t size, char *const *v, size_t k, size_t n)
