@@ -37,7 +37,8 @@
 #define DH_OUT_BUFFER_BYTES ((size_t)128 << 20) /* all append buffers together */
 #define DH_OUT_CHUNK_BYTES ((size_t)128 << 10)  /* target size of one chunk (uncompressed) */
 #define DH_OUT_MAX_B 64
-#define DH_OUT_DEFLATE 4 /* gzip level: 4 is within a few % of 9 on these data, 2-3x faster */
+#define DH_OUT_DEFLATE 1 /* gzip level: on real results 1 writes ~40 % faster than 4 for a
+                           * file ~3 % larger (docs/results.md, "Storage") */
 
 /* Which table an array runs over. */
 typedef enum out_table { T_NODES, T_LINKS, T_CONSUMERS, T_SOURCES, T_SCALAR } out_table;
