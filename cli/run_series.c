@@ -38,6 +38,7 @@ typedef struct series_ctx {
     bool verbose, tty, shown;
     struct timespec t0;
     double last;
+    size_t output_every; /* write every k-th step (study.output_interval / step; >= 1) */
 } series_ctx;
 
 static double since(const struct timespec *t0)
@@ -57,7 +58,7 @@ static int on_step(void *user, const dh_series_step *st)
     }
     dh_series_summary_add(&x->sum, st->index, x->c->net, st->snap, pl, st->air_temperature,
                           st->converged, st->iterations);
-    if (x->o && !x->write_failed) {
+    if (x->o && !x->write_failed && st->index % x->output_every == 0) {
         if (dh_out_append(x->o, st->snap, st->stats, &x->werr) != DH_OK ||
             (pl && dh_out_append_plant(x->o, pl, &x->werr) != DH_OK))
             x->write_failed = true;
@@ -125,10 +126,14 @@ int dh_run_series(dh_case *c, const char *out_path, bool verbose)
         dh_error_print(&err, stderr);
         goto done;
     }
+    x.output_every = c->study.series_output_interval > 0
+                         ? (size_t)llround(c->study.series_output_interval / (3600.0 * step_h))
+                         : 1;
+    if (x.output_every < 1) x.output_every = 1;
     if (out_path) {
         dh_out_meta meta = {.program_version = DHSIM_VERSION, .case_path = c->path,
                             .case_sha256 = c->sha256, .case_name = c->name, .study = "series",
-                            .expected_steps = n_steps};
+                            .expected_steps = (n_steps + x.output_every - 1) / x.output_every};
         if (dh_out_create(out_path, c->net, &meta, &x.o, &err) != DH_OK) {
             dh_error_print(&err, stderr);
             goto done;

@@ -1921,6 +1921,15 @@ static void series_study(case_ctx *ctx, const cv_node *n, dh_study *s)
                        "'step' must be a whole number of hours (the weather is hourly), got '%s'",
                        r.v[S_STEP]->text);
     }
+    /* series: rows written every output_interval (the summary still sees every step) */
+    if (s->type == DH_STUDY_SERIES && rec_has(&r, S_OUTINT) &&
+        get_qty(&r, S_OUTINT, &s->series_output_interval)) {
+        double k = s->series_output_interval / s->series_step;
+        if (fabs(k - round(k)) > 1e-9 || k < 1)
+            case_error(ctx, DH_ERR_INPUT, &r.v[S_OUTINT]->pos, "study",
+                       "'output_interval' of a series must be a whole multiple of its step "
+                       "(%g h), got '%s'", s->series_step / 3600.0, r.v[S_OUTINT]->text);
+    }
 }
 
 static void series_weather(case_ctx *ctx, const cv_node *n, dh_series_spec *sp)
@@ -2289,6 +2298,7 @@ static void read_series(case_ctx *ctx, rec *top, dh_case *c)
     c->study.series_start = NAN;
     c->study.series_duration = 0;
     c->study.series_step = 3600.0;
+    c->study.series_output_interval = 0;
     if (top->v[T_STUDY]) series_study(ctx, top->v[T_STUDY], &c->study);
     dh_series_spec *sp = &c->series;
     memset(sp, 0, sizeof *sp);

@@ -45,6 +45,8 @@ typedef struct dh_study {
     double series_duration; /* s covered by the steps (end - start, wrapping over New Year);
                                0: one period of the weather series (8760 h for a year) */
     double series_step;     /* s between steps, a whole number of hours (default 3600) */
+    double series_output_interval; /* s between rows written to the results file, a whole
+                                      multiple of series_step (0: every step) */
 } dh_study;
 
 /* ---- the loads of a series study: `weather:`, `calendar:`, `loads:` as read -------------
