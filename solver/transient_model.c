@@ -655,14 +655,14 @@ int tr_residual(dh_transient *T, double t, const double *y, const double *yp, do
 
 /* ---- quadratures, storage, results ----------------------------------------------------------- */
 
-/* Rates of the integrals (kg/s, W) at y, from the edge and node work of the st_eval just done
- * at y (tr_residual). */
-static void quad_rates(dh_transient *T, const double *y, double *rq)
+/* Zeroes the integrals' rates rq and adds the boundary flows at y: sources (inflow pos(m) at the
+ * source enthalpy, outflow pos(-m) at the node's) and consumer draws. Shared by quad_rates and
+ * tr_quad_rates_frozen. */
+static void quad_boundary(dh_transient *T, const double *y, double *rq)
 {
     dh_steady *s = T->s;
     const dh_network *net = T->net;
     for (size_t i = 0; i < T->nquad; i++) rq[i] = 0.0;
-    /* sources: inflow pos(m) at the source enthalpy, outflow pos(-m) at the node's */
     for (size_t j = 0; j < net->sources.n; j++) {
         size_t k = net->sources.node[j];
         double m, h_in = 0.0;
@@ -688,6 +688,14 @@ static void quad_rates(dh_transient *T, const double *y, double *rq)
         rq[TQ_MOUT] += D;
         rq[TQ_EOUT] += D * y[IH(T, s->draw[i].node)];
     }
+}
+
+/* Rates of the integrals (kg/s, W) at y, from the edge and node work of the st_eval just done
+ * at y (tr_residual). */
+static void quad_rates(dh_transient *T, const double *y, double *rq)
+{
+    dh_steady *s = T->s;
+    quad_boundary(T, y, rq);
     /* plant headers heat what enters their node to the source enthalpy */
     for (size_t k = 0; k < T->nn; k++) {
         if (s->plant_src[k] == DH_NONE) continue;
@@ -750,33 +758,7 @@ void tr_quad_rates_frozen(dh_transient *T, const double *y, const double *y0, co
                           double *rq)
 {
     dh_steady *s = T->s;
-    const dh_network *net = T->net;
-    for (size_t i = 0; i < T->nquad; i++) rq[i] = 0.0;
-    for (size_t j = 0; j < net->sources.n; j++) {
-        size_t k = net->sources.node[j];
-        double m, h_in = 0.0;
-        if (s->src_unknown[j] != DH_NONE) {
-            m = y[s->src_unknown[j]];
-            h_in = s->src_h[j];
-        } else {
-            m = s->load * net->sources.mass_flow[j];
-            double a, b;
-            if (dh_props_h_pT(y[k], net->sources.temperature[j], &h_in, &a, &b) != DH_OK)
-                h_in = 4186.0 * (net->sources.temperature[j] - 273.15);
-        }
-        double qi = st_pos(m, s->eps_mix, NULL), qo = st_pos(-m, s->eps_mix, NULL);
-        rq[TQ_MIN] += qi;
-        rq[TQ_MOUT] += qo;
-        rq[TQ_EIN] += qi * h_in;
-        rq[TQ_EOUT] += qo * y[IH(T, k)];
-    }
-    for (size_t i = 0; i < s->ndraw; i++) {
-        size_t cols[5];
-        double g[5];
-        double D = st_draw_eval(s, y, i, cols, g);
-        rq[TQ_MOUT] += D;
-        rq[TQ_EOUT] += D * y[IH(T, s->draw[i].node)];
-    }
+    quad_boundary(T, y, rq);
     for (size_t e = 0; e < T->ne; e++) {
         const st_edge *E = &s->edge[e];
         double m = y[IM(T, e)];
