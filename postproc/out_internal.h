@@ -49,6 +49,10 @@ double dh_h5_attr_get_num(hid_t obj, const char *path, const char *name);
  * study summaries (series_summary.c, transient_summary.c) to join the atomic write. */
 hid_t dh_out_hid(const dh_out *o);
 
+/* Runs `gnuplot script` in a child process (plots.c; used by the report's and the retirement
+ * study's plots); 0 on success, else -1 with err set (gnuplot missing names its Debian package). */
+int dh_gnuplot_run(const char *script, dh_error *err);
+
 /* ---- the plant (out_plant.c) ---- */
 struct dh_out_plant;
 typedef struct dh_h5_plant dh_h5_plant;

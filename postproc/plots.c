@@ -27,6 +27,31 @@
 #include "dh_output.h"
 #include "out_internal.h"
 
+/* Runs `gnuplot script` (out_internal.h); 0 on success. */
+int dh_gnuplot_run(const char *script, dh_error *err)
+{
+    pid_t pid = fork();
+    if (pid < 0) {
+        dh_error_set(err, DH_ERR_IO, NULL, NULL, "fork: %s", strerror(errno));
+        return -1;
+    }
+    if (pid == 0) {
+        execlp("gnuplot", "gnuplot", script, (char *)NULL);
+        _exit(127);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+        dh_error_set(err, DH_ERR_IO, NULL, NULL,
+                     "gnuplot not found: install the Debian package gnuplot-nox");
+    else
+        dh_error_set(err, DH_ERR_IO, NULL, NULL, "gnuplot failed on %s (status %d)", script,
+                     status);
+    return -1;
+}
+
 #define T0 273.15
 
 typedef struct plot_data {
@@ -170,31 +195,6 @@ static int shortest_paths(const plot_data *d, size_t root, double *dist, size_t 
     }
     free(start), free(adj), free(h.key), free(h.node);
     return 0;
-}
-
-/* Runs `gnuplot script`; 0 on success. */
-static int run_gnuplot(const char *script, dh_error *err)
-{
-    pid_t pid = fork();
-    if (pid < 0) {
-        dh_error_set(err, DH_ERR_IO, NULL, NULL, "fork: %s", strerror(errno));
-        return -1;
-    }
-    if (pid == 0) {
-        execlp("gnuplot", "gnuplot", script, (char *)NULL);
-        _exit(127);
-    }
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-        dh_error_set(err, DH_ERR_IO, NULL, NULL,
-                     "gnuplot not found: install the Debian package gnuplot-nox");
-    else
-        dh_error_set(err, DH_ERR_IO, NULL, NULL, "gnuplot failed on %s (status %d)", script,
-                     status);
-    return -1;
 }
 
 static void put_terminal(FILE *g, const char *png, const char *title)
@@ -450,7 +450,7 @@ dh_status dh_report_plots(const char *h5_path, const char *prefix, FILE *log, dh
         st = dh_error_set(err, DH_ERR_IO, NULL, NULL, "%s: cannot create", script);
     } else {
         fclose(g);
-        if (run_gnuplot(script, err)) st = DH_ERR_IO;
+        if (dh_gnuplot_run(script, err)) st = DH_ERR_IO;
     }
     pd_free(&d);
     if (!getenv("DHSIM_KEEP_PLOT_FILES")) {

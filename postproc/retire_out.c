@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "out_internal.h"
@@ -387,30 +386,6 @@ dh_status dh_retire_h5_write(const char *path, const dh_case *c, const dh_retire
 
 /* ---- plot ----------------------------------------------------------------------------------- */
 
-static int run_gnuplot(const char *script, dh_error *err)
-{
-    pid_t pid = fork();
-    if (pid < 0) {
-        dh_error_set(err, DH_ERR_IO, NULL, NULL, "fork: %s", strerror(errno));
-        return -1;
-    }
-    if (pid == 0) {
-        execlp("gnuplot", "gnuplot", script, (char *)NULL);
-        _exit(127);
-    }
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-    }
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-        dh_error_set(err, DH_ERR_IO, NULL, NULL,
-                     "gnuplot not found: install the Debian package gnuplot-nox");
-    else
-        dh_error_set(err, DH_ERR_IO, NULL, NULL, "gnuplot failed on %s (status %d)", script,
-                     status);
-    return -1;
-}
-
 /* gnuplot single-quoted string body: '' for ' */
 static void put_q(FILE *g, const char *s)
 {
@@ -465,7 +440,7 @@ dh_status dh_retire_plot(const dh_case *c, const dh_retire_result *r, const char
     }
     if (d) fclose(d);
     if (g) fclose(g);
-    if (st == DH_OK && run_gnuplot(script, err)) st = DH_ERR_IO;
+    if (st == DH_OK && dh_gnuplot_run(script, err)) st = DH_ERR_IO;
     if (!getenv("DHSIM_KEEP_PLOT_FILES")) {
         unlink(dat);
         unlink(script);
